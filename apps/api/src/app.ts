@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import type { RouterConfig } from "@llmr/config";
+import type { JobStore, TierQueues } from "@llmr/core";
+import express from "express";
+import type { Redis } from "ioredis";
+import { pinoHttp } from "pino-http";
+import { BULL_BOARD_PATH, bullBoardRouter } from "./admin/bull-board.ts";
+import type { KeyRing } from "./auth/key-ring.ts";
+import { requireApiKey } from "./auth/require-api-key.ts";
+import { requireOperator } from "./auth/require-operator.ts";
+import { errorHandler } from "./http/error-handler.ts";
+import { HttpError } from "./http/http-error.ts";
+import type { Logger } from "./logger.ts";
+import { healthRouter } from "./routes/health.ts";
+import { jobsRouter } from "./routes/jobs.ts";
+
+export interface AppDeps {
+  config: RouterConfig;
+  redis: Redis;
+  store: JobStore;
+  queues: TierQueues;
+  apiKeys: KeyRing;
+  operators: KeyRing;
+  logger: Logger;
+}
+
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
+/** The express app: routes, auth, body limits, bull-board and the one error middleware. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Keep a caller's request id when it is sane, else make one; echo it back.
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+    }),
+  );
+
+  app.use(healthRouter(deps.redis));
+  app.use(BULL_BOARD_PATH, requireOperator(deps.operators), bullBoardRouter(deps.queues));
+
+  app.use("/v1", requireApiKey(deps.apiKeys));
+  app.use(express.json({ limit: deps.config.api.bodyLimitBytes, type: "application/json", strict: true }));
+  app.use(jobsRouter(deps));
+
+  app.use((req, _res, next) => {
+    next(new HttpError(404, "not_found_error", `no route ${req.method} ${req.path}`));
+  });
+  app.use(errorHandler());
+  return app;
+}

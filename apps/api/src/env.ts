@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+/** Everything the API process reads from its environment. */
+export const Env = z.object({
+  /** TCP port of the HTTP API. */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** Interface to listen on; `0.0.0.0` in containers. */
+  HOST: z.string().default("127.0.0.1"),
+  /** Redis holding queues and job records. */
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /** Router config file; the bundled default when unset. */
+  ROUTER_CONFIG: z.string().optional(),
+  /** API keys as `name:key,name2:key2`; hashed at start, the plaintext is not kept. */
+  LLMR_API_KEYS: z.string().optional(),
+  /** Operator credential for /admin/queues and /metrics (`name:token` or a bare token, named `operator`). */
+  LLMR_OPERATOR_TOKEN: z.string().optional(),
+  /** pino level. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type Env = z.infer<typeof Env>;

@@ -1,0 +1,71 @@
+import type { Server } from "node:http";
+import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
+import { assertNoEviction, createRedis, JobStore, RedisKeys, TierQueues, waitForRedis } from "@llmr/core";
+import { createApp } from "./app.ts";
+import { credentialsFromEnv, KeyRing } from "./auth/key-ring.ts";
+import { Env } from "./env.ts";
+import { createLogger } from "./logger.ts";
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const env = Env.parse(process.env);
+const logger = createLogger(env.LOG_LEVEL, "api");
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  // The API never calls a provider, so it does not need their keys.
+  config = loadConfig(env.ROUTER_CONFIG, { requireProviderKeys: false });
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+for (const line of describeConfig(config)) logger.info(line);
+
+const apiKeys = new KeyRing([...config.auth.apiKeys, ...credentialsFromEnv(env.LLMR_API_KEYS, "default")]);
+const operators = new KeyRing([
+  ...config.auth.operatorTokens,
+  ...credentialsFromEnv(env.LLMR_OPERATOR_TOKEN, "operator"),
+]);
+if (apiKeys.size === 0) logger.warn("no API keys configured (LLMR_API_KEYS or auth.api_keys): every /v1 call gets 401");
+if (operators.size === 0) logger.warn("no operator credential (LLMR_OPERATOR_TOKEN): /admin/queues is closed");
+
+const redis = createRedis(env.REDIS_URL, "api");
+redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+await waitForRedis(redis, 5_000);
+try {
+  await assertNoEviction(redis);
+} catch (error) {
+  // Refuse to run on an evicting Redis; a Redis that is merely down is reported by /readyz.
+  if (error instanceof Error && error.name === "UnsafeRedisError") {
+    logger.fatal(error.message);
+    process.exit(1);
+  }
+}
+
+const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), {
+  retentionSeconds: config.jobs.retentionSeconds,
+});
+const queues = new TierQueues(redis, config);
+const app = createApp({ config, redis, store, queues, apiKeys, operators, logger });
+
+const server: Server = app.listen(env.PORT, env.HOST, () => {
+  logger.info({ port: env.PORT, host: env.HOST }, `API listening on http://${env.HOST}:${env.PORT}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal}: closing the API`);
+  const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await queues.close();
+  redis.disconnect();
+  clearTimeout(force);
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,45 @@
+import type { ProcessorEvent } from "@llmr/core";
+import type { Logger } from "./logger.ts";
+
+/** One log line per processor event, every one carrying the job id and tenant. */
+export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
+  switch (event.type) {
+    case "started":
+      logger.debug({ job_id: event.jobId, tenant: event.tenant, tier: event.tier, deployment: event.deployment }, "attempt started");
+      return;
+    case "slow":
+      logger.warn(
+        { job_id: event.jobId, tenant: event.tenant, deployment: event.deployment, elapsed_ms: event.elapsedMs },
+        "call passed its soft time limit",
+      );
+      return;
+    case "attempt": {
+      const { attempt } = event;
+      const fields = {
+        job_id: event.jobId,
+        tenant: event.tenant,
+        n: attempt.n,
+        tier: attempt.tier,
+        provider: attempt.provider,
+        model: attempt.model,
+        outcome: attempt.outcome,
+        latency_ms: attempt.latency_ms,
+        usage: attempt.usage,
+        cost_usd: attempt.cost_usd,
+        retry_in_ms: event.retryInMs,
+      };
+      if (attempt.outcome === "succeeded") logger.info(fields, `attempt ${attempt.n} succeeded`);
+      else logger.warn(fields, `attempt ${attempt.n} ${attempt.outcome}: ${attempt.detail}`);
+      return;
+    }
+    case "finished":
+      logger.info(
+        { job_id: event.jobId, tenant: event.tenant, status: event.job.status, cost_usd: event.job.cost_usd, error: event.job.error },
+        `job ${event.job.status}`,
+      );
+      return;
+    case "skipped":
+      logger.info({ job_id: event.jobId }, `job skipped: ${event.reason}`);
+      return;
+  }
+}

@@ -1,0 +1,76 @@
+import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
+import {
+  assertNoEviction,
+  closeTierWorkers,
+  createRedis,
+  describeWorkers,
+  JobStore,
+  ProviderPool,
+  RedisKeys,
+  startTierWorkers,
+} from "@llmr/core";
+import { Env } from "./env.ts";
+import { logProcessorEvent } from "./log-processor-event.ts";
+import { createLogger } from "./logger.ts";
+
+const SHUTDOWN_GRACE_MS = 30_000;
+
+const env = Env.parse(process.env);
+const logger = createLogger(env.LOG_LEVEL, "worker");
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(env.ROUTER_CONFIG);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+for (const line of describeConfig(config)) logger.info(line);
+
+const redis = createRedis(env.REDIS_URL, "worker");
+redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+try {
+  await assertNoEviction(redis);
+} catch (error) {
+  logger.fatal(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+
+const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), {
+  retentionSeconds: config.jobs.retentionSeconds,
+});
+const workers = startTierWorkers(
+  redis,
+  {
+    config,
+    store,
+    providers: new ProviderPool(config),
+    onEvent: (event) => logProcessorEvent(logger, event),
+  },
+  { ...(env.WORKER_TIERS ? { tiers: env.WORKER_TIERS } : {}), ...(env.WORKER_CLASSES ? { classes: env.WORKER_CLASSES } : {}) },
+);
+for (const { worker } of workers) {
+  worker.on("error", (error) => logger.error({ err: error, queue: worker.name }, "worker error"));
+}
+logger.info(`workers running: ${describeWorkers(config, workers).join(", ")}`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Let calls in flight finish (their answers are paid for); BullMQ stops taking new jobs.
+  logger.info(`${signal}: finishing calls in flight, then stopping`);
+  const force = setTimeout(() => {
+    logger.warn("calls still in flight after the grace period: exiting; BullMQ will retry them");
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS).unref();
+  await closeTierWorkers(workers);
+  redis.disconnect();
+  clearTimeout(force);
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,221 @@
+import type { ConfigIssue } from "./config-error.ts";
+import type {
+  ResolvedDeployment,
+  ResolvedModel,
+  ResolvedProvider,
+  ResolvedTask,
+  ResolvedTier,
+  RouterConfig,
+} from "./router-config.ts";
+import type { RouterConfigDocument } from "./schema.ts";
+
+type ProviderDoc = RouterConfigDocument["providers"][string];
+
+export interface ResolveOptions {
+  /**
+   * Refuse a vendor provider whose key variable is unset (and that may not fall back to the simulator).
+   * Workers need keys; the API, which never calls a provider, passes false.
+   * @defaultValue true
+   */
+  requireProviderKeys?: boolean;
+}
+
+/**
+ * Checks what a schema cannot (references between sections, unique names) and builds the
+ * `RouterConfig`. Returns the issues instead when there are any, so every mistake is reported at once.
+ */
+export function resolveConfig(
+  doc: RouterConfigDocument,
+  env: Readonly<Record<string, string | undefined>>,
+  source: string,
+  options: ResolveOptions = {},
+): { config: RouterConfig; issues: [] } | { config: undefined; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+
+  const providers = new Map<string, ResolvedProvider>();
+  for (const [id, provider] of Object.entries(doc.providers)) {
+    const resolved = resolveProvider(id, provider, env, doc.simulator.base_url, issues, options);
+    if (resolved) providers.set(id, resolved);
+  }
+
+  const models = new Map<string, ResolvedModel>();
+  for (const [name, model] of Object.entries(doc.models)) {
+    if (!(model.provider in doc.providers)) {
+      issues.push({
+        path: `models.${name}.provider`,
+        message: `unknown provider "${model.provider}"${suggest(model.provider, Object.keys(doc.providers))}`,
+      });
+    }
+    models.set(name, {
+      name,
+      providerId: model.provider,
+      modelId: model.model_id,
+      pricePerMTokUsd: { input: model.price_per_mtok_usd.input, output: model.price_per_mtok_usd.output },
+      contextWindowTokens: model.context_window,
+      maxOutputTokens: model.max_output_tokens,
+      capabilities: { jsonMode: model.capabilities.json_mode, logprobs: model.capabilities.logprobs },
+    });
+  }
+
+  const tiers: ResolvedTier[] = [];
+  const seenTiers = new Set<string>();
+  doc.tiers.forEach((tier, rank) => {
+    if (seenTiers.has(tier.name)) {
+      issues.push({ path: `tiers[${rank}].name`, message: `duplicate tier name "${tier.name}"` });
+    }
+    seenTiers.add(tier.name);
+    const deployments: ResolvedDeployment[] = [];
+    tier.deployments.forEach((deployment, index) => {
+      const model = models.get(deployment.model);
+      const provider = model ? providers.get(model.providerId) : undefined;
+      if (!model) {
+        issues.push({
+          path: `tiers[${rank}].deployments[${index}].model`,
+          message: `unknown model "${deployment.model}"${suggest(deployment.model, models.keys())}`,
+        });
+        return;
+      }
+      if (!provider) return; // reported under models.<name>.provider
+      deployments.push({
+        id: `${tier.name}/${deployment.model}`,
+        model,
+        provider,
+        rpm: deployment.rpm,
+        tpm: deployment.tpm,
+      });
+    });
+    tiers.push({
+      name: tier.name,
+      rank,
+      deployments,
+      concurrency: { interactive: tier.concurrency.interactive, batch: tier.concurrency.batch },
+      timeLimits: {
+        interactive: { softMs: tier.time_limits.interactive.soft_ms, hardMs: tier.time_limits.interactive.hard_ms },
+        batch: { softMs: tier.time_limits.batch.soft_ms, hardMs: tier.time_limits.batch.hard_ms },
+      },
+    });
+  });
+
+  const tasks = new Map<string, ResolvedTask>();
+  for (const [name, task] of Object.entries(doc.tasks)) {
+    if (!seenTiers.has(task.default_tier)) {
+      issues.push({
+        path: `tasks.${name}.default_tier`,
+        message: `unknown tier "${task.default_tier}"${suggest(task.default_tier, seenTiers)}`,
+      });
+    }
+    tasks.set(name, {
+      name,
+      defaultTier: task.default_tier,
+      maxOutputTokens: task.max_output_tokens,
+      escalation: { minConfidence: task.escalation.min_confidence },
+    });
+  }
+  if (!tasks.has(doc.jobs.default_task)) {
+    issues.push({ path: "jobs.default_task", message: `unknown task "${doc.jobs.default_task}"` });
+  }
+
+  if (issues.length > 0) return { config: undefined, issues };
+  return {
+    issues: [],
+    config: {
+      source,
+      simulatorUrl: doc.simulator.base_url,
+      redis: { keyPrefix: doc.redis.key_prefix },
+      api: { bodyLimitBytes: doc.api.body_limit_bytes },
+      jobs: {
+        defaultTask: doc.jobs.default_task,
+        maxAttempts: doc.jobs.max_attempts,
+        retentionSeconds: doc.jobs.retention_s,
+      },
+      auth: { apiKeys: doc.auth.api_keys, operatorTokens: doc.auth.operator_tokens },
+      providers,
+      models,
+      tiers,
+      tasks,
+    },
+  };
+}
+
+function resolveProvider(
+  id: string,
+  provider: ProviderDoc,
+  env: Readonly<Record<string, string | undefined>>,
+  simulatorUrl: string,
+  issues: ConfigIssue[],
+  options: ResolveOptions,
+): ResolvedProvider | undefined {
+  const path = `providers.${id}`;
+  if (provider.protocol !== undefined && provider.kind !== "simulated") {
+    issues.push({ path: `${path}.protocol`, message: `only a "simulated" provider takes a protocol` });
+  }
+  if (provider.kind === "openai-compatible" && provider.base_url === undefined) {
+    issues.push({ path: `${path}.base_url`, message: "required for an openai-compatible provider" });
+  }
+  if (provider.simulate_without_key && provider.api_key_env === undefined) {
+    issues.push({ path: `${path}.simulate_without_key`, message: "needs api_key_env to know whether the key is set" });
+  }
+  const apiKey = provider.api_key_env ? env[provider.api_key_env] || undefined : undefined;
+  const protocol = provider.kind === "anthropic" ? "anthropic" : (provider.protocol ?? "openai");
+  const common = { id, protocol, apiKeyEnv: provider.api_key_env, headers: provider.headers ?? {} } as const;
+
+  // The simulator serves both protocols from its root; the OpenAI SDK wants the `/v1` base.
+  const simulatorBase = (root: string) => (protocol === "openai" ? `${root.replace(/\/+$/, "")}/v1` : root);
+  if (provider.kind === "simulated") {
+    return {
+      ...common,
+      kind: "simulated",
+      baseUrl: simulatorBase(provider.base_url ?? simulatorUrl),
+      apiKey: apiKey ?? "sim-key",
+      simulated: true,
+      simulatedReason: "declared as kind simulated",
+      label: id,
+    };
+  }
+  if (apiKey === undefined && provider.simulate_without_key) {
+    return {
+      ...common,
+      kind: "simulated",
+      baseUrl: simulatorBase(simulatorUrl),
+      apiKey: "sim-key",
+      simulated: true,
+      simulatedReason: `${provider.api_key_env} is not set`,
+      label: `simulated-${id}`,
+    };
+  }
+  if (apiKey === undefined && provider.kind !== "openai-compatible" && options.requireProviderKeys !== false) {
+    issues.push({
+      path: `${path}.api_key_env`,
+      message: `environment variable ${provider.api_key_env ?? "(none named)"} is not set`,
+    });
+    return undefined;
+  }
+  return { ...common, kind: provider.kind, baseUrl: provider.base_url, apiKey, simulated: false, simulatedReason: undefined, label: id };
+}
+
+/** ` (did you mean "gpt-4o"?)` when a known name is a few edits away (up to about half its length). */
+function suggest(name: string, known: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 2)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined ? "" : ` (did you mean "${best}"?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

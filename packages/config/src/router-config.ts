@@ -1,0 +1,87 @@
+/** The validated, resolved configuration the router runs on (camelCase, references resolved). */
+
+export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "simulated";
+export type WireProtocol = "openai" | "anthropic";
+export type JobClass = "interactive" | "batch";
+
+export const JOB_CLASSES: readonly JobClass[] = ["interactive", "batch"];
+
+export interface ResolvedProvider {
+  /** Key under `providers`. */
+  id: string;
+  /** Kind in force: `simulated` when `simulate_without_key` replaced a vendor whose key is missing. */
+  kind: ProviderKind;
+  protocol: WireProtocol;
+  baseUrl: string | undefined;
+  apiKeyEnv: string | undefined;
+  /** The secret, read from `apiKeyEnv`. Never log a provider object whole. */
+  apiKey: string | undefined;
+  headers: Record<string, string>;
+  /** True when this provider's models are answered by the simulator. */
+  simulated: boolean;
+  /** Why it is simulated, in words, for the start-up log. */
+  simulatedReason: string | undefined;
+  /** Name shown in attempts and results: the id, or `simulated-<id>` when simulated. */
+  label: string;
+}
+
+export interface ResolvedModel {
+  /** Key under `models`. */
+  name: string;
+  providerId: string;
+  modelId: string;
+  pricePerMTokUsd: { input: number; output: number };
+  contextWindowTokens: number;
+  maxOutputTokens: number | undefined;
+  capabilities: { jsonMode: boolean; logprobs: boolean };
+}
+
+export interface TimeLimits {
+  softMs: number;
+  hardMs: number;
+}
+
+export interface ResolvedDeployment {
+  /** Stable id: `<tier>/<model>`, used for limiter and breaker keys. */
+  id: string;
+  model: ResolvedModel;
+  provider: ResolvedProvider;
+  rpm: number | undefined;
+  tpm: number | undefined;
+}
+
+export interface ResolvedTier {
+  name: string;
+  /** Position on the cost ladder, 0 = cheapest. */
+  rank: number;
+  deployments: ResolvedDeployment[];
+  concurrency: Record<JobClass, number>;
+  timeLimits: Record<JobClass, TimeLimits>;
+}
+
+export interface ResolvedTask {
+  name: string;
+  defaultTier: string;
+  maxOutputTokens: number;
+  escalation: { minConfidence: number };
+}
+
+export interface Credential {
+  name: string;
+  sha256: string;
+}
+
+export interface RouterConfig {
+  /** File the config came from (or `<inline>`). */
+  source: string;
+  simulatorUrl: string;
+  redis: { keyPrefix: string };
+  api: { bodyLimitBytes: number };
+  jobs: { defaultTask: string; maxAttempts: number; retentionSeconds: number };
+  auth: { apiKeys: Credential[]; operatorTokens: Credential[] };
+  providers: ReadonlyMap<string, ResolvedProvider>;
+  models: ReadonlyMap<string, ResolvedModel>;
+  /** Cheapest first. */
+  tiers: readonly ResolvedTier[];
+  tasks: ReadonlyMap<string, ResolvedTask>;
+}

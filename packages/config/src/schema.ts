@@ -1,0 +1,217 @@
+import { z } from "zod";
+
+/**
+ * The YAML shape of the router's configuration. Field names are snake_case like the HTTP contract;
+ * `resolveConfig` turns a validated document into the camelCase `RouterConfig` the code uses.
+ * Every field carries a description: the JSON Schema and the README reference are generated from them.
+ */
+
+const Name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-' (starting with a letter or digit)");
+
+const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name like OPENAI_API_KEY");
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be a lowercase hex SHA-256 digest (64 characters)");
+
+export const ProviderKindSchema = z
+  .enum(["openai", "anthropic", "openai-compatible", "simulated"])
+  .describe(
+    "`openai` and `anthropic` use the vendors' official SDKs; `openai-compatible` is any OpenAI-style server (Ollama, vLLM, llama.cpp server); `simulated` is the bundled provider simulator.",
+  );
+
+export const ProviderSchema = z
+  .strictObject({
+    kind: ProviderKindSchema,
+    base_url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("API base URL. Defaults to the vendor's; required for `openai-compatible` and `simulated`."),
+    api_key_env: EnvVarName.optional().describe(
+      "Name of the environment variable holding the API key. The key itself never appears in the config file.",
+    ),
+    protocol: z
+      .enum(["openai", "anthropic"])
+      .optional()
+      .describe("For `simulated` providers: which vendor protocol to speak to the simulator. Default `openai`."),
+    simulate_without_key: z
+      .boolean()
+      .default(false)
+      .describe(
+        "When the variable named by `api_key_env` is unset, serve this provider's models from the simulator instead (logged at start, and every attempt says `simulated-<id>`).",
+      ),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("Extra HTTP headers sent on every call (e.g. an organisation id)."),
+  })
+  .describe("A model vendor or endpoint.");
+
+export const ModelSchema = z
+  .strictObject({
+    provider: Name.describe("Key of the provider (under `providers`) that serves this model."),
+    model_id: z.string().min(1).describe("The provider's own model id, sent on the wire (e.g. `gpt-4.1-mini`)."),
+    price_per_mtok_usd: z
+      .strictObject({
+        input: z.number().nonnegative().describe("USD per 1M input (prompt) tokens."),
+        output: z.number().nonnegative().describe("USD per 1M output (completion) tokens."),
+      })
+      .describe("List price used for every attempt's `cost_usd`."),
+    context_window: z.number().int().positive().describe("Context window in tokens (input + output)."),
+    max_output_tokens: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Largest `max_output_tokens` the model accepts; requests above it are capped."),
+    capabilities: z
+      .strictObject({
+        json_mode: z.boolean().default(false).describe("Native JSON / structured-output mode."),
+        logprobs: z.boolean().default(false).describe("Returns per-token log probabilities."),
+      })
+      .default({ json_mode: false, logprobs: false })
+      .describe("What the model can do; routing only sends a job where its needs are met."),
+  })
+  .describe("A model a tier can deploy, with its price.");
+
+const TimeLimitsSchema = z
+  .strictObject({
+    soft_ms: z
+      .number()
+      .int()
+      .positive()
+      .describe("After this long the job is reported slow (a `slow` event); the call goes on."),
+    hard_ms: z.number().int().positive().describe("After this long the call is aborted and the attempt ends `timeout`."),
+  })
+  .refine((limits) => limits.soft_ms < limits.hard_ms, {
+    message: "soft_ms must be smaller than hard_ms",
+    path: ["soft_ms"],
+  });
+
+export const DeploymentSchema = z
+  .strictObject({
+    model: Name.describe("Key of the model (under `models`)."),
+    rpm: z.number().int().positive().optional().describe("Requests per minute this deployment may send."),
+    tpm: z.number().int().positive().optional().describe("Tokens (input + output) per minute this deployment may use."),
+  })
+  .describe("One model served in a tier, tried in the order listed.");
+
+export const TierSchema = z
+  .strictObject({
+    name: Name.describe("Tier name, used in requests (`tier`, `max_tier`) and in queue names."),
+    deployments: z.array(DeploymentSchema).min(1).describe("The models of this tier, first choice first."),
+    concurrency: z
+      .strictObject({
+        interactive: z.number().int().min(1).default(8).describe("Parallel interactive jobs per worker process."),
+        batch: z.number().int().min(0).default(2).describe("Parallel batch jobs per worker process (0 = none)."),
+      })
+      .default({ interactive: 8, batch: 2 })
+      .describe("Worker concurrency per class: interactive and batch work have separate queues and slots."),
+    time_limits: z
+      .strictObject({
+        interactive: TimeLimitsSchema.default({ soft_ms: 15_000, hard_ms: 60_000 }),
+        batch: TimeLimitsSchema.default({ soft_ms: 120_000, hard_ms: 600_000 }),
+      })
+      .default({
+        interactive: { soft_ms: 15_000, hard_ms: 60_000 },
+        batch: { soft_ms: 120_000, hard_ms: 600_000 },
+      })
+      .describe("Soft and hard time limits of one provider call, per class."),
+  })
+  .describe("A rung of the cost ladder; tiers are listed cheapest first.");
+
+export const TaskSchema = z
+  .strictObject({
+    default_tier: Name.describe("Tier a job of this task starts at when it pins none."),
+    max_output_tokens: z
+      .number()
+      .int()
+      .positive()
+      .default(1024)
+      .describe("Default `max_output_tokens` for jobs of this task."),
+    escalation: z
+      .strictObject({
+        min_confidence: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe("An answer whose confidence is below this escalates to the next tier."),
+      })
+      .default({ min_confidence: 0.5 })
+      .describe("When an answer is not good enough for this task."),
+  })
+  .describe("A kind of work (chat, summarize, classify, extract, ...).");
+
+const CredentialSchema = z.strictObject({
+  name: Name.describe("Who this credential belongs to; an API key's name is its tenant."),
+  sha256: Sha256Hex.describe("SHA-256 (hex) of the secret. Only the hash is kept."),
+});
+
+export const RouterConfigSchema = z
+  .strictObject({
+    version: z.literal(1).describe("Config format version."),
+    simulator: z
+      .strictObject({
+        base_url: z
+          .url({ protocol: /^https?$/ })
+          .default("http://127.0.0.1:4010")
+          .describe("Where the provider simulator listens; used by `simulated` providers without a `base_url`."),
+      })
+      .default({ base_url: "http://127.0.0.1:4010" })
+      .describe("The bundled provider simulator (used without API keys, in tests and benchmarks)."),
+    redis: z
+      .strictObject({
+        key_prefix: Name.default("llmr").describe("Prefix of every Redis key (queues and job records)."),
+      })
+      .default({ key_prefix: "llmr" })
+      .describe("Redis layout. Keys carry hash tags so that Redis Cluster works."),
+    api: z
+      .strictObject({
+        body_limit_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(1_048_576)
+          .describe("Largest request body accepted; larger ones get 413."),
+      })
+      .default({ body_limit_bytes: 1_048_576 })
+      .describe("The HTTP API."),
+    jobs: z
+      .strictObject({
+        default_task: Name.default("chat").describe("Task of a job that names none."),
+        max_attempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(20)
+          .default(3)
+          .describe("Most provider calls one job may make (retries included)."),
+        retention_s: z
+          .number()
+          .int()
+          .positive()
+          .default(604_800)
+          .describe("How long a finished job's record stays readable, in seconds."),
+      })
+      .default({ default_task: "chat", max_attempts: 3, retention_s: 604_800 })
+      .describe("Job defaults and limits."),
+    auth: z
+      .strictObject({
+        api_keys: z.array(CredentialSchema).default([]).describe("API keys (hashed). More come from `LLMR_API_KEYS`."),
+        operator_tokens: z
+          .array(CredentialSchema)
+          .default([])
+          .describe("Operator credentials for /admin and /metrics (hashed). More come from `LLMR_OPERATOR_TOKEN`."),
+      })
+      .default({ api_keys: [], operator_tokens: [] })
+      .describe("Who may call the API and the operator routes."),
+    providers: z.record(Name, ProviderSchema).describe("Model vendors and endpoints, by id."),
+    models: z.record(Name, ModelSchema).describe("Models, by the name tiers refer to."),
+    tiers: z.array(TierSchema).min(1).describe("Tiers, cheapest first."),
+    tasks: z.record(Name, TaskSchema).describe("Tasks, by name."),
+  })
+  .describe("Configuration of the LLM job router.");
+
+export type RouterConfigDocument = z.infer<typeof RouterConfigSchema>;
+export type RouterConfigInput = z.input<typeof RouterConfigSchema>;

@@ -1,0 +1,40 @@
+export { computeConfidence } from "./confidence.ts";
+export { attemptCostUsd, sumCostUsd } from "./cost.ts";
+export type { RequestIssue } from "./errors/request-validation-error.ts";
+export { RequestValidationError } from "./errors/request-validation-error.ts";
+export { RetryLaterError } from "./errors/retry-later-error.ts";
+export { StorageUnavailableError } from "./errors/storage-unavailable-error.ts";
+export type { SubmitDeps } from "./submit-job.ts";
+export { submitJob } from "./submit-job.ts";
+export { JOB_ID_PATTERN, newJobId } from "./ids.ts";
+export type {
+  Attempt,
+  AttemptOutcome,
+  JobError,
+  JobRecord,
+  JobResult,
+  JobStatus,
+  NormalizedRequest,
+  PublicJob,
+  Usage,
+} from "./job-record.ts";
+export { TERMINAL_STATUSES } from "./job-record.ts";
+export type { ChatMessage, JobRequest, ResponseFormat } from "./job-request.ts";
+export { JobRequestSchema } from "./job-request.ts";
+export type { StoredRecord } from "./job-store.ts";
+export { JobStore } from "./job-store.ts";
+export type { RoutedRequest } from "./normalize-request.ts";
+export { normalizeRequest } from "./normalize-request.ts";
+export type { ProcessorDeps, ProcessorEvent } from "./process-job.ts";
+export { createJobProcessor } from "./process-job.ts";
+export { ProviderPool } from "./provider-pool.ts";
+export type { RedisRole } from "./redis-connection.ts";
+export { createRedis, waitForRedis } from "./redis-connection.ts";
+export { RedisKeys, tierQueueName } from "./redis-keys.ts";
+export { assertNoEviction, UnsafeRedisError } from "./redis-safety.ts";
+export { requestIssuesFromZod } from "./request-issues.ts";
+export { retryDelayMs } from "./retry-delay.ts";
+export type { QueuePayload } from "./tier-queues.ts";
+export { QueuePayloadSchema, TierQueues, tierJobOptions } from "./tier-queues.ts";
+export type { RunningTierWorker, TierWorkerOptions } from "./tier-workers.ts";
+export { closeTierWorkers, describeWorkers, routerBackoffStrategy, startTierWorkers } from "./tier-workers.ts";

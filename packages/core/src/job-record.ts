@@ -1,0 +1,92 @@
+import type { JobClass } from "@llmr/config";
+import type { ChatMessage, ResponseFormat } from "./job-request.ts";
+
+/** The public job object of the HTTP contract (`GET /v1/jobs/{id}`). Field names are the contract's. */
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["succeeded", "failed", "cancelled"]);
+
+export type AttemptOutcome =
+  | "succeeded"
+  | "low_confidence"
+  | "quality_failed"
+  | "error"
+  | "timeout"
+  | "rate_limited"
+  | "cancelled";
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface Attempt {
+  n: number;
+  tier: string;
+  provider: string;
+  model: string;
+  /** Which deployment of the tier (`<tier>/<model name>`), for operators. */
+  deployment: string;
+  outcome: AttemptOutcome;
+  detail: string;
+  latency_ms: number;
+  usage: Usage;
+  cost_usd: number;
+  started_at: string;
+  finished_at: string;
+}
+
+export interface JobResult {
+  output_text: string;
+  output_json: unknown;
+  provider: string;
+  model: string;
+  tier: string;
+  finish_reason: string;
+  confidence: number | null;
+  /** Which signal the confidence came from (`logprobs`, or null when none was available). */
+  confidence_signal: string | null;
+  usage: Usage;
+}
+
+export interface JobError {
+  type: string;
+  message: string;
+}
+
+export interface PublicJob {
+  id: string;
+  object: "job";
+  status: JobStatus;
+  class: JobClass;
+  task: string;
+  tier: string;
+  routing: { initial_tier: string; max_tier: string; reason: string };
+  result: JobResult | null;
+  attempts: Attempt[];
+  cost_usd: number;
+  error: JobError | null;
+  metadata: Record<string, string>;
+  batch_id: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** What the worker needs to run the job: the request after validation and defaults. */
+export interface NormalizedRequest {
+  messages: ChatMessage[];
+  response_format: ResponseFormat | undefined;
+  max_output_tokens: number;
+  temperature: number | undefined;
+  timeouts: { soft_ms: number | undefined; hard_ms: number | undefined };
+  webhook_url: string | undefined;
+}
+
+/** The stored record: the public job plus what only the router sees. */
+export interface JobRecord {
+  job: PublicJob;
+  /** The API key name that owns the job; other tenants get 404. */
+  tenant: string;
+  request: NormalizedRequest;
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import type { Redis, Result } from "ioredis";
+import type { JobRecord } from "./job-record.ts";
+import { TERMINAL_STATUSES } from "./job-record.ts";
+import type { RedisKeys } from "./redis-keys.ts";
+
+const UPDATE_SCRIPT = readFileSync(new URL("./lua/update-record-1.lua", import.meta.url), "utf8");
+/** Concurrent writers are rare (a cancel racing a result); a few rounds always settle them. */
+const MAX_UPDATE_ROUNDS = 10;
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    llmrUpdateRecord(key: string, expectedVersion: string, doc: string, ttlMs: string): Result<number, Context>;
+  }
+}
+
+export interface StoredRecord {
+  record: JobRecord;
+  version: number;
+}
+
+/**
+ * The public job records, stored apart from BullMQ's jobs so a job keeps one id while it moves
+ * between tier queues. Writes are compare-and-set on a version, so no update is ever lost.
+ */
+export class JobStore {
+  readonly #redis: Redis;
+  readonly #keys: RedisKeys;
+  readonly #retentionMs: number;
+
+  constructor(redis: Redis, keys: RedisKeys, options: { retentionSeconds: number }) {
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#retentionMs = options.retentionSeconds * 1000;
+    // Idempotent: several stores may share one client.
+    redis.defineCommand("llmrUpdateRecord", { numberOfKeys: 1, lua: UPDATE_SCRIPT });
+  }
+
+  /** Stores a new record; resolves only once Redis has it. */
+  async create(record: JobRecord): Promise<void> {
+    const version = await this.#redis.llmrUpdateRecord(
+      this.#keys.job(record.job.id),
+      "0",
+      JSON.stringify(record),
+      String(this.#ttlFor(record)),
+    );
+    if (version < 0) throw new Error(`job ${record.job.id} already exists`);
+  }
+
+  async get(jobId: string): Promise<StoredRecord | undefined> {
+    const [version, doc] = await this.#redis.hmget(this.#keys.job(jobId), "v", "doc");
+    if (version === null || doc === null || version === undefined || doc === undefined) return undefined;
+    return { record: JSON.parse(doc) as JobRecord, version: Number(version) };
+  }
+
+  /**
+   * Applies `change` to the current record and stores it if nobody wrote in between, else reads
+   * again and re-applies. `change` returns the new record, or undefined to leave it as it is.
+   */
+  async update(
+    jobId: string,
+    change: (record: JobRecord) => JobRecord | undefined,
+  ): Promise<JobRecord | undefined> {
+    for (let round = 0; round < MAX_UPDATE_ROUNDS; round++) {
+      const stored = await this.get(jobId);
+      if (!stored) return undefined;
+      const next = change(stored.record);
+      if (!next) return stored.record;
+      const version = await this.#redis.llmrUpdateRecord(
+        this.#keys.job(jobId),
+        String(stored.version),
+        JSON.stringify(next),
+        String(this.#ttlFor(next)),
+      );
+      if (version >= 0) return next;
+    }
+    throw new Error(`job ${jobId}: too many concurrent updates`);
+  }
+
+  async delete(jobId: string): Promise<void> {
+    await this.#redis.del(this.#keys.job(jobId));
+  }
+
+  /** Unfinished jobs never expire (they must not vanish from under a worker); finished ones do. */
+  #ttlFor(record: JobRecord): number {
+    return TERMINAL_STATUSES.has(record.job.status) ? this.#retentionMs : 0;
+  }
+}

@@ -1,0 +1,25 @@
+--[[
+  Compare-and-set of a job record (a hash with `v` = version and `doc` = JSON).
+  The write lands only if nobody else wrote since the caller read version ARGV[1], so the API
+  (cancel) and a worker (attempt result) never overwrite each other's changes.
+
+  KEYS[1] job record key
+  ARGV[1] expected version ("0" when the record must not exist yet)
+  ARGV[2] new JSON document
+  ARGV[3] TTL in milliseconds ("0" = no expiry)
+
+  Returns the new version, or -1 when the version did not match.
+]]
+local current = redis.call("HGET", KEYS[1], "v")
+if (current or "0") ~= ARGV[1] then
+  return -1
+end
+local nextVersion = tonumber(ARGV[1]) + 1
+redis.call("HSET", KEYS[1], "v", nextVersion, "doc", ARGV[2])
+local ttl = tonumber(ARGV[3])
+if ttl > 0 then
+  redis.call("PEXPIRE", KEYS[1], ttl)
+else
+  redis.call("PERSIST", KEYS[1])
+end
+return nextVersion

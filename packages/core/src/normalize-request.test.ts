@@ -1,0 +1,66 @@
+import { loadConfig } from "@llmr/config";
+import { describe, expect, it } from "vitest";
+import { RequestValidationError } from "./errors/request-validation-error.ts";
+import { JobRequestSchema } from "./job-request.ts";
+import { normalizeRequest } from "./normalize-request.ts";
+import { requestIssuesFromZod } from "./request-issues.ts";
+
+const config = loadConfig(undefined, { env: {} });
+
+function issuesFor(body: unknown) {
+  const parsed = JobRequestSchema.safeParse(body);
+  if (parsed.success) {
+    try {
+      normalizeRequest(parsed.data, config);
+      return [];
+    } catch (error) {
+      if (error instanceof RequestValidationError) return error.issues;
+      throw error;
+    }
+  }
+  return requestIssuesFromZod(parsed.error);
+}
+
+describe("job request validation", () => {
+  it("turns input into one user message and applies the task's defaults", () => {
+    const routed = normalizeRequest(JobRequestSchema.parse({ input: "hi" }), config);
+    expect(routed.request.messages).toEqual([{ role: "user", content: "hi" }]);
+    expect(routed).toMatchObject({ class: "interactive", task: "chat", reason: 'task "chat" starts at its default tier "fast"' });
+    expect(routed.initialTier.name).toBe("fast");
+    expect(routed.maxTier.name).toBe("capable");
+    expect(routed.request.max_output_tokens).toBe(1024);
+  });
+
+  it("names the field at fault, the way a user writes its path", () => {
+    expect(issuesFor({ messages: [{ role: "user", content: "" }] })).toEqual([
+      { param: "messages[0].content", message: "must not be empty" },
+    ]);
+    expect(issuesFor({ messages: [{ role: "robot", content: "x" }] })[0]?.param).toBe("messages[0].role");
+    expect(issuesFor({})).toEqual([{ param: "messages", message: "required: give either messages or input" }]);
+    expect(issuesFor({ input: "x", max_tokens: 5 })).toEqual([{ param: "max_tokens", message: "unknown field" }]);
+    expect(issuesFor({ input: "x", temperature: 3 })[0]?.param).toBe("temperature");
+    expect(issuesFor({ input: "x", response_format: { type: "json_schema" } })).toEqual([
+      { param: "response_format.json_schema", message: "required" },
+    ]);
+    expect(issuesFor({ input: "x", webhook: { url: "ftp://x" } })[0]?.param).toBe("webhook.url");
+  });
+
+  it("checks task and tiers against the config", () => {
+    expect(issuesFor({ input: "x", task: "poetry" })).toEqual([
+      { param: "task", message: 'unknown task "poetry"; known: chat, summarize, classify, extract' },
+    ]);
+    expect(issuesFor({ input: "x", tier: "turbo" })[0]?.param).toBe("tier");
+    expect(issuesFor({ input: "x", tier: "capable", max_tier: "fast" })).toEqual([
+      { param: "tier", message: 'tier "capable" is above max_tier "fast"' },
+    ]);
+  });
+
+  it("honours a pinned tier and caps a task's default tier by max_tier, saying why", () => {
+    const pinned = normalizeRequest(JobRequestSchema.parse({ input: "x", tier: "standard" }), config);
+    expect(pinned.initialTier.name).toBe("standard");
+    expect(pinned.reason).toBe('tier "standard" pinned by the request');
+    const capped = normalizeRequest(JobRequestSchema.parse({ input: "x", task: "extract", max_tier: "fast" }), config);
+    expect(capped.initialTier.name).toBe("fast");
+    expect(capped.reason).toBe('task "extract" defaults to "standard", capped by max_tier "fast"');
+  });
+});

@@ -1,0 +1,63 @@
+import type { RouterConfig } from "@llmr/config";
+import { StorageUnavailableError } from "./errors/storage-unavailable-error.ts";
+import { newJobId } from "./ids.ts";
+import type { JobRecord } from "./job-record.ts";
+import type { JobRequest } from "./job-request.ts";
+import type { JobStore } from "./job-store.ts";
+import { normalizeRequest } from "./normalize-request.ts";
+import type { TierQueues } from "./tier-queues.ts";
+
+export interface SubmitDeps {
+  config: RouterConfig;
+  store: JobStore;
+  queues: TierQueues;
+  now?: () => Date;
+}
+
+/**
+ * Validates a request against the config, stores its record and enqueues it on its starting
+ * tier. Resolves with the record only once both are in Redis; if the enqueue fails the record is
+ * removed again and `StorageUnavailableError` is thrown, so a caller never reports a job that will not run.
+ */
+export async function submitJob(deps: SubmitDeps, tenant: string, request: JobRequest): Promise<JobRecord> {
+  const routed = normalizeRequest(request, deps.config);
+  const now = (deps.now ?? (() => new Date()))();
+  const id = newJobId(now.getTime());
+  const record: JobRecord = {
+    tenant,
+    request: routed.request,
+    job: {
+      id,
+      object: "job",
+      status: "queued",
+      class: routed.class,
+      task: routed.task,
+      tier: routed.initialTier.name,
+      routing: { initial_tier: routed.initialTier.name, max_tier: routed.maxTier.name, reason: routed.reason },
+      result: null,
+      attempts: [],
+      cost_usd: 0,
+      error: null,
+      metadata: routed.metadata,
+      batch_id: null,
+      created_at: now.toISOString(),
+      started_at: null,
+      finished_at: null,
+    },
+  };
+
+  try {
+    await deps.store.create(record);
+  } catch (error) {
+    throw new StorageUnavailableError(undefined, { cause: error });
+  }
+  try {
+    await deps.queues.add(routed.initialTier.name, routed.class, { job_id: id, hop: 1 });
+  } catch (error) {
+    // Best effort: if Redis is gone this fails too, and the orphan record (status queued, never
+    // picked up) is harmless to others; the client got a 503 and will retry.
+    await deps.store.delete(id).catch(() => undefined);
+    throw new StorageUnavailableError(undefined, { cause: error });
+  }
+  return record;
+}

@@ -1,0 +1,68 @@
+import type { JobClass, RouterConfig } from "@llmr/config";
+import { JOB_CLASSES } from "@llmr/config";
+import type { JobsOptions } from "bullmq";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { tierQueueName } from "./redis-keys.ts";
+
+/** What a tier queue's BullMQ job carries: only a pointer to the job record (validated both ways). */
+export const QueuePayloadSchema = z.strictObject({
+  job_id: z.string().min(1),
+  /** How many times the job has been queued (1 = first tier); part of the BullMQ job id. */
+  hop: z.number().int().min(1),
+});
+export type QueuePayload = z.infer<typeof QueuePayloadSchema>;
+
+/** BullMQ's name for the backoff strategy the worker registers (see `routerBackoffStrategy`). */
+export const ROUTER_BACKOFF = "router";
+
+/** BullMQ job options shared by every tier queue. */
+export function tierJobOptions(config: RouterConfig): JobsOptions {
+  return {
+    // Retries (with fallback to the next deployment) are BullMQ attempts, so a crash mid-call is
+    // retried too; the processor decides each delay (RetryLaterError) through the custom backoff.
+    attempts: config.jobs.maxAttempts,
+    backoff: { type: ROUTER_BACKOFF },
+    // The job record, not the BullMQ job, is the source of truth, so BullMQ's copies are trimmed.
+    removeOnComplete: { age: 3_600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3_600 },
+  };
+}
+
+/** The producer side of every tier × class queue. */
+export class TierQueues {
+  readonly #queues = new Map<string, Queue>();
+  readonly #jobOptions: JobsOptions;
+
+  constructor(connection: Redis, config: RouterConfig) {
+    this.#jobOptions = tierJobOptions(config);
+    for (const tier of config.tiers) {
+      for (const jobClass of JOB_CLASSES) {
+        const name = tierQueueName(tier.name, jobClass);
+        this.#queues.set(name, new Queue(name, { connection, prefix: config.redis.keyPrefix }));
+      }
+    }
+  }
+
+  /** Enqueues the job record `jobId` on `tier`'s queue for `jobClass`; resolves once Redis has it. */
+  async add(tier: string, jobClass: JobClass, payload: QueuePayload): Promise<void> {
+    const queue = this.get(tier, jobClass);
+    const data = QueuePayloadSchema.parse(payload);
+    await queue.add(tier, data, { ...this.#jobOptions, jobId: `${payload.job_id}.${payload.hop}` });
+  }
+
+  get(tier: string, jobClass: JobClass): Queue {
+    const queue = this.#queues.get(tierQueueName(tier, jobClass));
+    if (!queue) throw new Error(`no queue for tier "${tier}" (${jobClass})`);
+    return queue;
+  }
+
+  all(): Queue[] {
+    return [...this.#queues.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((queue) => queue.close()));
+  }
+}

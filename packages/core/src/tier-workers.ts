@@ -1,0 +1,78 @@
+import type { JobClass, RouterConfig } from "@llmr/config";
+import { JOB_CLASSES } from "@llmr/config";
+import type { Job } from "bullmq";
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { RetryLaterError } from "./errors/retry-later-error.ts";
+import type { ProcessorDeps } from "./process-job.ts";
+import { createJobProcessor } from "./process-job.ts";
+import { tierQueueName } from "./redis-keys.ts";
+import { ROUTER_BACKOFF } from "./tier-queues.ts";
+
+export interface TierWorkerOptions {
+  /** Only these tiers (all when absent). */
+  tiers?: readonly string[];
+  /** Only these classes (both when absent). */
+  classes?: readonly JobClass[];
+}
+
+export interface RunningTierWorker {
+  tier: string;
+  jobClass: JobClass;
+  worker: Worker;
+}
+
+/**
+ * Starts one BullMQ worker per tier × class with the concurrency the config gives that pair, so
+ * batch work can never occupy the slots reserved for interactive work. `connection` is shared for
+ * ordinary commands (it must have `maxRetriesPerRequest: null`); BullMQ opens each worker's blocking
+ * connection itself and closes it on `close()`.
+ */
+export function startTierWorkers(
+  connection: Redis,
+  deps: ProcessorDeps,
+  options: TierWorkerOptions = {},
+): RunningTierWorker[] {
+  const processor = createJobProcessor(deps);
+  const running: RunningTierWorker[] = [];
+  for (const tier of deps.config.tiers) {
+    if (options.tiers && !options.tiers.includes(tier.name)) continue;
+    for (const jobClass of options.classes ?? JOB_CLASSES) {
+      const concurrency = tier.concurrency[jobClass];
+      if (concurrency === 0) continue;
+      const worker = new Worker(tierQueueName(tier.name, jobClass), processor, {
+        connection,
+        prefix: deps.config.redis.keyPrefix,
+        concurrency,
+        // The lock is renewed every lockDuration/2 while a call is pending, so a long call is
+        // never mistaken for a stalled job; a crashed worker's job is retried after ~lockDuration.
+        lockDuration: 30_000,
+        maxStalledCount: 2,
+        settings: { backoffStrategy: routerBackoffStrategy },
+      });
+      running.push({ tier: tier.name, jobClass, worker });
+    }
+  }
+  return running;
+}
+
+/** BullMQ asks this how long to wait before the next try: the processor already decided. */
+export function routerBackoffStrategy(_attemptsMade: number, type?: string, error?: Error, _job?: unknown): number {
+  if (type === ROUTER_BACKOFF && error instanceof RetryLaterError) return error.delayMs;
+  // A crash or an unexpected throw: a short pause, then try again.
+  return 1_000;
+}
+
+export async function closeTierWorkers(workers: readonly RunningTierWorker[]): Promise<void> {
+  await Promise.all(workers.map(({ worker }) => worker.close()));
+}
+
+export type { Job };
+
+/** The config's tiers that a class actually runs on, for start-up logs. */
+export function describeWorkers(config: RouterConfig, workers: readonly RunningTierWorker[]): string[] {
+  return workers.map(({ tier, jobClass }) => {
+    const resolved = config.tiers.find((candidate) => candidate.name === tier);
+    return `${tierQueueName(tier, jobClass)} × ${resolved?.concurrency[jobClass] ?? "?"}`;
+  });
+}
