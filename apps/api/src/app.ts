@@ -35,6 +35,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     pinoHttp({
       logger: deps.logger,
+      // Handlers' log lines carry just `reqId` (the full request is logged once, on completion).
+      quietReqLogger: true,
       // Keep a caller's request id when it is sane, else make one; echo it back.
       genReqId: (req, res) => {
         const given = req.headers["x-request-id"];

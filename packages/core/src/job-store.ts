@@ -1,12 +1,17 @@
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis, Result } from "ioredis";
 import type { JobRecord } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { RedisKeys } from "./redis-keys.ts";
 
 const UPDATE_SCRIPT = readFileSync(new URL("./lua/update-record-1.lua", import.meta.url), "utf8");
-/** Concurrent writers are rare (a cancel racing a result); a few rounds always settle them. */
-const MAX_UPDATE_ROUNDS = 10;
+/**
+ * Concurrent writers of one record are rare (a cancel racing a result). Losers of a round back off
+ * for a random, growing moment so that even a burst of writers settles quickly instead of livelocking.
+ */
+const MAX_UPDATE_ROUNDS = 50;
+const MAX_UPDATE_BACKOFF_MS = 20;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
@@ -73,6 +78,7 @@ export class JobStore {
         String(this.#ttlFor(next)),
       );
       if (version >= 0) return next;
+      await sleep(Math.random() * Math.min(MAX_UPDATE_BACKOFF_MS, 2 ** round));
     }
     throw new Error(`job ${jobId}: too many concurrent updates`);
   }

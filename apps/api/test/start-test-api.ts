@@ -1,0 +1,70 @@
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { readFileSync } from "node:fs";
+import { DEFAULT_CONFIG_PATH, validateConfig } from "@llmr/config";
+import type { RouterConfig } from "@llmr/config";
+import { createRedis, JobStore, RedisKeys, TierQueues, waitForRedis } from "@llmr/core";
+import { pino } from "pino";
+import { parse } from "yaml";
+import { createApp } from "../src/app.ts";
+import { KeyRing, sha256Hex } from "../src/auth/key-ring.ts";
+import { REDACT_PATHS } from "../src/logger.ts";
+
+export const KEY_A = "llmr_test_key_a_0123456789abcdef";
+export const KEY_B = "llmr_test_key_b_0123456789abcdef";
+export const OPERATOR = "llmr_test_operator_secret";
+
+/** The real express app on a real port, over a real Redis, with its log lines captured. */
+export async function startTestApi(options: { redisUrl: string; keyPrefix: string; bodyLimitBytes?: number }) {
+  const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
+  doc.redis = { key_prefix: options.keyPrefix };
+  if (options.bodyLimitBytes) doc.api = { body_limit_bytes: options.bodyLimitBytes };
+  const config: RouterConfig = validateConfig(doc, "test", { env: {}, requireProviderKeys: false });
+
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino({ level: "debug", redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, sink);
+  const redis = createRedis(options.redisUrl, "api");
+  redis.on("error", () => undefined); // the app reports Redis trouble per request (503) and in /readyz
+  await waitForRedis(redis, 2_000);
+  const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
+  const queues = new TierQueues(redis, config);
+  const app = createApp({
+    config,
+    redis,
+    store,
+    queues,
+    logger,
+    apiKeys: new KeyRing([
+      { name: "tenant-a", sha256: sha256Hex(KEY_A) },
+      { name: "tenant-b", sha256: sha256Hex(KEY_B) },
+    ]),
+    operators: new KeyRing([{ name: "operator", sha256: sha256Hex(OPERATOR) }]),
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    config,
+    queues,
+    logLines,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+      redis.disconnect();
+    },
+  };
+}
+
+export function auth(key: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${key}`, ...extra };
+}
+
+export const json = { "content-type": "application/json" };

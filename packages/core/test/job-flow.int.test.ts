@@ -1,0 +1,150 @@
+import type { RouterConfig } from "@llmr/config";
+import type { RunningSimulator } from "@llmr/simulator";
+import { simMarker, startSimulator } from "@llmr/simulator";
+import { redisFixture } from "@llmr/testing";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PublicJob } from "../src/job-record.ts";
+import { JobRequestSchema } from "../src/job-request.ts";
+import { JobStore } from "../src/job-store.ts";
+import type { ProcessorEvent } from "../src/process-job.ts";
+import { ProviderPool } from "../src/provider-pool.ts";
+import { RedisKeys } from "../src/redis-keys.ts";
+import { submitJob } from "../src/submit-job.ts";
+import { TierQueues } from "../src/tier-queues.ts";
+import type { RunningTierWorker } from "../src/tier-workers.ts";
+import { closeTierWorkers, startTierWorkers } from "../src/tier-workers.ts";
+import { routerTestConfig } from "./router-test-config.ts";
+
+const redis = redisFixture();
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0, latencyScale: 0 });
+});
+afterAll(async () => {
+  await simulator.close();
+});
+
+/** A router over its own Redis prefix: queues, store and running workers, and a way to await a job. */
+function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"]) {
+  const config: RouterConfig = routerTestConfig({ simulatorUrl: simulator.url, keyPrefix: redis.uniquePrefix(), edit });
+  const connection: Redis = redis.connect();
+  const store = new JobStore(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
+  const queues = new TierQueues(connection, config);
+  const waiters = new Map<string, (job: PublicJob) => void>();
+  const events: ProcessorEvent[] = [];
+  const workers: RunningTierWorker[] = startTierWorkers(connection, {
+    config,
+    store,
+    providers: new ProviderPool(config),
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === "finished") waiters.get(event.jobId)?.(event.job);
+    },
+  });
+  const submit = async (body: unknown) => {
+    const record = await submitJob({ config, store, queues }, "tenant-a", JobRequestSchema.parse(body));
+    const finished = new Promise<PublicJob>((resolve) => waiters.set(record.job.id, resolve));
+    return { queued: record.job, finished };
+  };
+  return {
+    config,
+    store,
+    events,
+    submit,
+    close: async () => {
+      await closeTierWorkers(workers);
+      await queues.close();
+    },
+  };
+}
+
+let router: ReturnType<typeof startRouter> | undefined;
+afterEach(async () => {
+  await router?.close();
+  router = undefined;
+});
+
+describe("a job through the tier queue and worker", () => {
+  it("is answered by the task's default tier through the real SDK, with usage and cost recorded", async () => {
+    router = startRouter();
+    const { queued, finished } = await router.submit({ input: "What is the capital of France?" });
+    expect(queued).toMatchObject({ status: "queued", tier: "fast", class: "interactive", task: "chat" });
+
+    const job = await finished;
+    expect(job.status).toBe("succeeded");
+    expect(job.result).toMatchObject({ provider: "simulated-openai", model: "gpt-4.1-nano", tier: "fast", finish_reason: "stop" });
+    expect(job.result?.output_text.length).toBeGreaterThan(0);
+    expect(job.result?.confidence_signal).toBe("logprobs");
+    expect(job.attempts).toHaveLength(1);
+    const [attempt] = job.attempts;
+    expect(attempt).toMatchObject({ n: 1, tier: "fast", provider: "simulated-openai", outcome: "succeeded" });
+    expect(attempt?.usage.input_tokens).toBeGreaterThan(0);
+    expect(attempt?.usage.output_tokens).toBeGreaterThan(0);
+    // gpt-4.1-nano: $0.10 in / $0.40 out per 1M tokens
+    const expected = ((attempt?.usage.input_tokens ?? 0) * 0.1 + (attempt?.usage.output_tokens ?? 0) * 0.4) / 1e6;
+    expect(attempt?.cost_usd).toBeCloseTo(expected, 12);
+    expect(job.cost_usd).toBe(attempt?.cost_usd);
+
+    const stored = await router.store.get(job.id);
+    expect(stored?.record.job).toEqual(job);
+  });
+
+  it("falls back to the tier's next deployment after a retryable error, keeping both attempts", async () => {
+    router = startRouter();
+    const marker = simMarker({ fault: "500", times: 1 });
+    const { finished } = await router.submit({ input: `${marker} Tell me a fact about owls.` });
+    const job = await finished;
+    expect(job.status).toBe("succeeded");
+    expect(job.attempts.map((a) => [a.outcome, a.model])).toEqual([
+      ["error", "gpt-4.1-nano"],
+      ["succeeded", "claude-haiku-4-5"],
+    ]);
+    expect(job.result?.provider).toBe("simulated-anthropic");
+  });
+
+  it("ends at once on a fatal provider error, with the provider's reason and no retry", async () => {
+    router = startRouter();
+    const { finished } = await router.submit({ input: `${simMarker({ fault: "400" })} hello` });
+    const job = await finished;
+    expect(job.status).toBe("failed");
+    expect(job.attempts).toHaveLength(1);
+    expect(job.error?.type).toBe("provider_error");
+    expect(job.error?.message.length).toBeGreaterThan(0);
+  });
+
+  it("fails after max_attempts retryable errors, each one in the history", async () => {
+    router = startRouter();
+    const { finished } = await router.submit({ input: `${simMarker({ fault: "503", retry_after: 0 })} hello` });
+    const job = await finished;
+    expect(job.status).toBe("failed");
+    expect(job.error?.type).toBe("attempts_exhausted");
+    expect(job.attempts.map((a) => a.outcome)).toEqual(["error", "error", "error"]);
+    expect(job.attempts.map((a) => a.n)).toEqual([1, 2, 3]);
+  });
+
+  it("aborts a hung call at the hard time limit and records a timeout", async () => {
+    router = startRouter((doc) => {
+      doc.jobs = { max_attempts: 1 };
+      for (const tier of doc.tiers) tier.time_limits = { interactive: { soft_ms: 100, hard_ms: 300 } };
+    });
+    const before = simulator.stats().aborted_by_client;
+    const { finished } = await router.submit({ input: `${simMarker({ fault: "hang" })} hello` });
+    const job = await finished;
+    expect(job.status).toBe("failed");
+    expect(job.attempts[0]?.outcome).toBe("timeout");
+    expect(job.attempts[0]?.detail).toContain("300 ms");
+    expect(router.events.some((event) => event.type === "slow" && event.jobId === job.id)).toBe(true);
+    await expect.poll(() => simulator.stats().aborted_by_client).toBeGreaterThan(before);
+  });
+
+  it("runs batch jobs on the tier's batch queue", async () => {
+    router = startRouter();
+    const { queued, finished } = await router.submit({ class: "batch", task: "summarize", input: "Summarize: the sky is blue. Grass is green." });
+    expect(queued.class).toBe("batch");
+    const job = await finished;
+    expect(job.status).toBe("succeeded");
+    expect(job.class).toBe("batch");
+  });
+});

@@ -1,0 +1,84 @@
+import { redisFixture } from "@llmr/testing";
+import { describe, expect, it } from "vitest";
+import { newJobId } from "../src/ids.ts";
+import type { JobRecord } from "../src/job-record.ts";
+import { JobStore } from "../src/job-store.ts";
+import { RedisKeys } from "../src/redis-keys.ts";
+
+const redis = redisFixture();
+
+function record(id: string): JobRecord {
+  const now = new Date().toISOString();
+  return {
+    tenant: "t",
+    request: {
+      messages: [{ role: "user", content: "hi" }],
+      response_format: undefined,
+      max_output_tokens: 10,
+      temperature: undefined,
+      timeouts: { soft_ms: undefined, hard_ms: undefined },
+      webhook_url: undefined,
+    },
+    job: {
+      id,
+      object: "job",
+      status: "queued",
+      class: "interactive",
+      task: "chat",
+      tier: "fast",
+      routing: { initial_tier: "fast", max_tier: "capable", reason: "test" },
+      result: null,
+      attempts: [],
+      cost_usd: 0,
+      error: null,
+      metadata: {},
+      batch_id: null,
+      created_at: now,
+      started_at: null,
+      finished_at: null,
+    },
+  };
+}
+
+describe("JobStore", () => {
+  const keys = new RedisKeys(redis.prefix);
+
+  it("stores a record under a hash-tagged key and refuses to create it twice", async () => {
+    const store = new JobStore(redis.connect(), keys, { retentionSeconds: 60 });
+    const id = newJobId();
+    await store.create(record(id));
+    expect((await store.get(id))?.record.job.id).toBe(id);
+    expect(keys.job(id)).toBe(`${redis.prefix}:job:{${id}}`);
+    await expect(store.create(record(id))).rejects.toThrow(/already exists/);
+  });
+
+  it("loses no update when writers race (compare-and-set with re-read)", async () => {
+    const connections = [redis.connect(), redis.connect(), redis.connect()];
+    const stores = connections.map((c) => new JobStore(c, keys, { retentionSeconds: 60 }));
+    const id = newJobId();
+    await stores[0]?.create(record(id));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        stores[i % stores.length]?.update(id, (current) => ({
+          ...current,
+          job: { ...current.job, metadata: { ...current.job.metadata, [`k${i}`]: "x" } },
+        })),
+      ),
+    );
+    const stored = await stores[0]?.get(id);
+    expect(Object.keys(stored?.record.job.metadata ?? {})).toHaveLength(30);
+    expect(stored?.version).toBe(31);
+  });
+
+  it("keeps unfinished records forever and expires finished ones after the retention", async () => {
+    const client = redis.connect();
+    const store = new JobStore(client, keys, { retentionSeconds: 60 });
+    const id = newJobId();
+    await store.create(record(id));
+    expect(await client.pttl(keys.job(id))).toBe(-1);
+    await store.update(id, (current) => ({ ...current, job: { ...current.job, status: "succeeded" } }));
+    const ttl = await client.pttl(keys.job(id));
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+});
