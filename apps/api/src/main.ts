@@ -1,6 +1,14 @@
 import type { Server } from "node:http";
 import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
-import { assertNoEviction, createRedis, JobStore, RedisKeys, TierQueues, waitForRedis } from "@llmr/core";
+import {
+  assertNoEviction,
+  createRedis,
+  JobStore,
+  RedisKeys,
+  TierQueues,
+  UnsafeRedisError,
+  waitForRedis,
+} from "@llmr/core";
 import { createApp } from "./app.ts";
 import { credentialsFromEnv, KeyRing } from "./auth/key-ring.ts";
 import { Env } from "./env.ts";
@@ -29,8 +37,10 @@ const operators = new KeyRing([
   ...config.auth.operatorTokens,
   ...credentialsFromEnv(env.LLMR_OPERATOR_TOKEN, "operator"),
 ]);
-if (apiKeys.size === 0) logger.warn("no API keys configured (LLMR_API_KEYS or auth.api_keys): every /v1 call gets 401");
-if (operators.size === 0) logger.warn("no operator credential (LLMR_OPERATOR_TOKEN): /admin/queues is closed");
+if (apiKeys.size === 0)
+  logger.warn("no API keys configured (LLMR_API_KEYS or auth.api_keys): every /v1 call gets 401");
+if (operators.size === 0)
+  logger.warn("no operator credential (LLMR_OPERATOR_TOKEN): /admin/queues is closed");
 
 const redis = createRedis(env.REDIS_URL, "api");
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
@@ -39,8 +49,8 @@ try {
   await assertNoEviction(redis);
 } catch (error) {
   // Refuse to run on an evicting Redis; a Redis that is merely down is reported by /readyz.
-  if (error instanceof Error && error.name === "UnsafeRedisError") {
-    logger.fatal(error.message);
+  if (error instanceof UnsafeRedisError) {
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
 }

@@ -12,7 +12,9 @@ afterAll(async () => {
   await api.close();
 });
 
-const basic = (secret: string) => ({ authorization: `Basic ${Buffer.from(`operator:${secret}`).toString("base64")}` });
+const basic = (secret: string) => ({
+  authorization: `Basic ${Buffer.from(`operator:${secret}`).toString("base64")}`,
+});
 
 describe("bull-board at /admin/queues", () => {
   it("answers 401 with a Basic challenge without the operator credential", async () => {
@@ -29,11 +31,18 @@ describe("bull-board at /admin/queues", () => {
     const page = await fetch(`${api.url}/admin/queues`, { headers: basic(OPERATOR) });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<html");
-    const res = await fetch(`${api.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    const res = await fetch(`${api.url}/admin/queues/api/queues`, {
+      headers: { authorization: `Bearer ${OPERATOR}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { queues: Array<{ name: string; displayName?: string }> };
-    expect(body.queues.map((queue) => queue.name).sort()).toEqual(
-      ["{capable-batch}", "{capable-interactive}", "{fast-batch}", "{fast-interactive}", "{standard-batch}", "{standard-interactive}"],
-    );
+    expect(body.queues.map((queue) => queue.name).sort()).toEqual([
+      "{capable-batch}",
+      "{capable-interactive}",
+      "{fast-batch}",
+      "{fast-interactive}",
+      "{standard-batch}",
+      "{standard-interactive}",
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { PublicJob } from "@llmr/core";
 import { redisFixture } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, json, KEY_A, KEY_B, startTestApi } from "./start-test-api.ts";
@@ -12,9 +13,12 @@ afterAll(async () => {
   await api.close();
 });
 
+/** A job object, or the error envelope (its `error` then has the contract's `param`). */
+type Answer = Omit<PublicJob, "error"> & { error: { type: string; message: string; param?: string } | null };
+
 async function post(body: string, headers: Record<string, string> = { ...auth(KEY_A), ...json }) {
   const res = await fetch(`${api.url}/v1/jobs`, { method: "POST", headers, body });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Answer };
 }
 
 describe("POST /v1/jobs", () => {
@@ -55,20 +59,24 @@ describe("POST /v1/jobs", () => {
     const res = await post(JSON.stringify({ messages: [{ role: "user", content: "" }] }));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
-      error: { type: "invalid_request_error", message: "messages[0].content: must not be empty", param: "messages[0].content" },
+      error: {
+        type: "invalid_request_error",
+        message: "messages[0].content: must not be empty",
+        param: "messages[0].content",
+      },
     });
     const unknown = await post(JSON.stringify({ input: "x", max_tokens: 3 }));
     expect(unknown.body.error).toMatchObject({ param: "max_tokens", message: "max_tokens: unknown field" });
     const tier = await post(JSON.stringify({ input: "x", tier: "turbo" }));
     expect(tier.status).toBe(400);
-    expect(tier.body.error.param).toBe("tier");
+    expect(tier.body.error?.param).toBe("tier");
   });
 
   it("answers 400 for malformed JSON and for a JSON body that is not an object", async () => {
     const res = await post('{"input": "x",');
     expect(res.status).toBe(400);
-    expect(res.body.error.type).toBe("invalid_request_error");
-    expect(res.body.error.message).toMatch(/^malformed JSON body/);
+    expect(res.body.error?.type).toBe("invalid_request_error");
+    expect(res.body.error?.message).toMatch(/^malformed JSON body/);
     const array = await post("[1,2]");
     expect(array.status).toBe(400);
   });
@@ -76,19 +84,19 @@ describe("POST /v1/jobs", () => {
   it("answers 415 for a body that is not application/json", async () => {
     const res = await post("input=x", { ...auth(KEY_A), "content-type": "text/plain" });
     expect(res.status).toBe(415);
-    expect(res.body.error.type).toBe("unsupported_media_type");
+    expect(res.body.error?.type).toBe("unsupported_media_type");
   });
 
   it("answers 413 for a body over the configured limit", async () => {
     const res = await post(JSON.stringify({ input: "x".repeat(70 * 1024) }));
     expect(res.status).toBe(413);
-    expect(res.body.error.type).toBe("payload_too_large");
+    expect(res.body.error?.type).toBe("payload_too_large");
   });
 
   it("answers 401 without a key or with an unknown one, before reading the body", async () => {
     const none = await post(JSON.stringify({ input: "x" }), json);
     expect(none.status).toBe(401);
-    expect(none.body.error.type).toBe("authentication_error");
+    expect(none.body.error?.type).toBe("authentication_error");
     const wrong = await post(JSON.stringify({ input: "x" }), { ...auth("nope"), ...json });
     expect(wrong.status).toBe(401);
   });
@@ -103,7 +111,9 @@ describe("GET /v1/jobs/{id}", () => {
     expect(await own.json()).toEqual(created.body);
 
     const other = await fetch(`${api.url}/v1/jobs/${id}`, { headers: auth(KEY_B) });
-    const unknown = await fetch(`${api.url}/v1/jobs/job_00000000000000000000000000`, { headers: auth(KEY_A) });
+    const unknown = await fetch(`${api.url}/v1/jobs/job_00000000000000000000000000`, {
+      headers: auth(KEY_A),
+    });
     const junk = await fetch(`${api.url}/v1/jobs/..%2F..%2Fetc`, { headers: auth(KEY_A) });
     for (const res of [other, unknown, junk]) {
       expect(res.status).toBe(404);
@@ -114,7 +124,11 @@ describe("GET /v1/jobs/{id}", () => {
 
 describe("logs", () => {
   it("never contain an API key, and carry the request id and job id", async () => {
-    const res = await post(JSON.stringify({ input: "log me" }), { ...auth(KEY_A), ...json, "x-request-id": "req-42" });
+    const res = await post(JSON.stringify({ input: "log me" }), {
+      ...auth(KEY_A),
+      ...json,
+      "x-request-id": "req-42",
+    });
     expect(res.headers.get("x-request-id")).toBe("req-42");
     const text = api.logLines.join("");
     expect(text).not.toContain(KEY_A);

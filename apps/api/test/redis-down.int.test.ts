@@ -35,7 +35,11 @@ describe("when Redis is unreachable", () => {
   });
 
   it("still validates input first: a bad body is 400, not 503", async () => {
-    const res = await fetch(`${api.url}/v1/jobs`, { method: "POST", headers: { ...auth(KEY_A), ...json }, body: "{}" });
+    const res = await fetch(`${api.url}/v1/jobs`, {
+      method: "POST",
+      headers: { ...auth(KEY_A), ...json },
+      body: "{}",
+    });
     expect(res.status).toBe(400);
   });
 });

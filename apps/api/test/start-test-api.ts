@@ -1,8 +1,8 @@
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import { readFileSync } from "node:fs";
-import { DEFAULT_CONFIG_PATH, validateConfig } from "@llmr/config";
 import type { RouterConfig } from "@llmr/config";
+import { DEFAULT_CONFIG_PATH, validateConfig } from "@llmr/config";
 import { createRedis, JobStore, RedisKeys, TierQueues, waitForRedis } from "@llmr/core";
 import { pino } from "pino";
 import { parse } from "yaml";
@@ -15,7 +15,11 @@ export const KEY_B = "llmr_test_key_b_0123456789abcdef";
 export const OPERATOR = "llmr_test_operator_secret";
 
 /** The real express app on a real port, over a real Redis, with its log lines captured. */
-export async function startTestApi(options: { redisUrl: string; keyPrefix: string; bodyLimitBytes?: number }) {
+export async function startTestApi(options: {
+  redisUrl: string;
+  keyPrefix: string;
+  bodyLimitBytes?: number;
+}) {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
   doc.redis = { key_prefix: options.keyPrefix };
   if (options.bodyLimitBytes) doc.api = { body_limit_bytes: options.bodyLimitBytes };

@@ -3,7 +3,14 @@ import { z } from "zod";
 const list = z
   .string()
   .optional()
-  .transform((value) => (value ? value.split(",").map((item) => item.trim()).filter(Boolean) : undefined));
+  .transform((value) =>
+    value
+      ? value
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : undefined,
+  );
 
 /** Everything the worker process reads from its environment. */
 export const Env = z.object({

@@ -5,11 +5,19 @@ import type { Logger } from "./logger.ts";
 export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
   switch (event.type) {
     case "started":
-      logger.debug({ job_id: event.jobId, tenant: event.tenant, tier: event.tier, deployment: event.deployment }, "attempt started");
+      logger.debug(
+        { job_id: event.jobId, tenant: event.tenant, tier: event.tier, deployment: event.deployment },
+        "attempt started",
+      );
       return;
     case "slow":
       logger.warn(
-        { job_id: event.jobId, tenant: event.tenant, deployment: event.deployment, elapsed_ms: event.elapsedMs },
+        {
+          job_id: event.jobId,
+          tenant: event.tenant,
+          deployment: event.deployment,
+          elapsed_ms: event.elapsedMs,
+        },
         "call passed its soft time limit",
       );
       return;
@@ -34,7 +42,13 @@ export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
     }
     case "finished":
       logger.info(
-        { job_id: event.jobId, tenant: event.tenant, status: event.job.status, cost_usd: event.job.cost_usd, error: event.job.error },
+        {
+          job_id: event.jobId,
+          tenant: event.tenant,
+          status: event.job.status,
+          cost_usd: event.job.cost_usd,
+          error: event.job.error,
+        },
         `job ${event.job.status}`,
       );
       return;

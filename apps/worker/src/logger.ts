@@ -5,7 +5,10 @@ export function createLogger(level: string, name: string) {
   return pino({
     name,
     level,
-    redact: { paths: ["*.apiKey", "*.api_key", "*.authorization", "*.headers.authorization"], censor: "[redacted]" },
+    redact: {
+      paths: ["*.apiKey", "*.api_key", "*.authorization", "*.headers.authorization"],
+      censor: "[redacted]",
+    },
   });
 }
 export type Logger = ReturnType<typeof createLogger>;

@@ -35,7 +35,8 @@ redis.on("error", (error) => logger.warn({ err: error }, "redis connection error
 try {
   await assertNoEviction(redis);
 } catch (error) {
-  logger.fatal(error instanceof Error ? error.message : String(error));
+  // Said plainly on stderr, like a config error: this is an operator's set-up problem, not a crash.
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
 
@@ -50,7 +51,10 @@ const workers = startTierWorkers(
     providers: new ProviderPool(config),
     onEvent: (event) => logProcessorEvent(logger, event),
   },
-  { ...(env.WORKER_TIERS ? { tiers: env.WORKER_TIERS } : {}), ...(env.WORKER_CLASSES ? { classes: env.WORKER_CLASSES } : {}) },
+  {
+    ...(env.WORKER_TIERS ? { tiers: env.WORKER_TIERS } : {}),
+    ...(env.WORKER_CLASSES ? { classes: env.WORKER_CLASSES } : {}),
+  },
 );
 for (const { worker } of workers) {
   worker.on("error", (error) => logger.error({ err: error, queue: worker.name }, "worker error"));

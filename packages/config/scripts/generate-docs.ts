@@ -4,7 +4,13 @@
  * test fails when the committed files are stale.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { configReferenceMarkdown, README_PATH, renderReadme, SCHEMA_PATH, schemaFileText } from "../src/docs.ts";
+import {
+  configReferenceMarkdown,
+  README_PATH,
+  renderReadme,
+  SCHEMA_PATH,
+  schemaFileText,
+} from "../src/docs.ts";
 
 writeFileSync(SCHEMA_PATH, schemaFileText());
 writeFileSync(README_PATH, renderReadme(readFileSync(README_PATH, "utf8"), configReferenceMarkdown()));

@@ -14,7 +14,9 @@ export class ConfigError extends Error {
   readonly source: string;
 
   constructor(source: string, issues: readonly ConfigIssue[], options?: { cause?: unknown }) {
-    const lines = issues.map((issue) => (issue.path ? `  ${issue.path}: ${issue.message}` : `  ${issue.message}`));
+    const lines = issues.map((issue) =>
+      issue.path ? `  ${issue.path}: ${issue.message}` : `  ${issue.message}`,
+    );
     super(`invalid router config ${source}:\n${lines.join("\n")}`, options);
     this.issues = issues;
     this.source = source;

@@ -33,7 +33,8 @@ export function configReferenceMarkdown(): string {
 function walk(node: JsonSchemaNode, path: string, rows: string[], required: boolean): void {
   if (path !== "") {
     const type = typeName(node);
-    const def = node.default === undefined ? (required ? "required" : "") : `\`${JSON.stringify(node.default)}\``;
+    const def =
+      node.default === undefined ? (required ? "required" : "") : `\`${JSON.stringify(node.default)}\``;
     rows.push(`| \`${path}\` | ${type} | ${def} | ${(node.description ?? "").replaceAll("|", "\\|")} |`);
   }
   if (node.properties) {
@@ -58,6 +59,7 @@ function typeName(node: JsonSchemaNode): string {
 export function renderReadme(readme: string, reference: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
-  if (start === -1 || end === -1) throw new Error(`README has no config reference markers (${START} … ${END})`);
+  if (start === -1 || end === -1)
+    throw new Error(`README has no config reference markers (${START} … ${END})`);
   return `${readme.slice(0, start + START.length)}\n\n${reference}\n\n${readme.slice(end)}`;
 }

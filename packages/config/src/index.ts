@@ -1,5 +1,7 @@
 export type { ConfigIssue } from "./config-error.ts";
 export { ConfigError, formatPath } from "./config-error.ts";
+export { describeConfig } from "./describe-config.ts";
+export { configJsonSchema } from "./json-schema.ts";
 export type { LoadConfigOptions } from "./load-config.ts";
 export { DEFAULT_CONFIG_PATH, loadConfig, parseConfig, validateConfig } from "./load-config.ts";
 export type {
@@ -18,5 +20,3 @@ export type {
 export { JOB_CLASSES } from "./router-config.ts";
 export type { RouterConfigDocument, RouterConfigInput } from "./schema.ts";
 export { RouterConfigSchema } from "./schema.ts";
-export { describeConfig } from "./describe-config.ts";
-export { configJsonSchema } from "./json-schema.ts";

@@ -21,14 +21,19 @@ export function interpolateEnv(
       const found = name === undefined ? undefined : env[name];
       if (found !== undefined && found !== "") return found;
       if (fallback !== undefined) return fallback;
-      issues.push({ path: formatPath(path), message: `environment variable ${name} is not set (and has no default)` });
+      issues.push({
+        path: formatPath(path),
+        message: `environment variable ${name} is not set (and has no default)`,
+      });
       return "";
     });
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, issues, [...path, index]));
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolateEnv(item, env, issues, [...path, index]));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = interpolateEnv(item, env, issues, [...path, key]);
+    for (const [key, item] of Object.entries(value))
+      out[key] = interpolateEnv(item, env, issues, [...path, key]);
     return out;
   }
   return value;

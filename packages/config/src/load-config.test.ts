@@ -21,8 +21,13 @@ describe("loadConfig", () => {
     const config = loadConfig(undefined, noKeys);
     expect(config.tiers.map((tier) => tier.name)).toEqual(["fast", "standard", "capable"]);
     const openai = config.providers.get("openai");
-    expect(openai).toMatchObject({ kind: "simulated", protocol: "openai", simulated: true, label: "simulated-openai" });
-    expect(openai?.baseUrl).toBe("http://127.0.0.1:4010/v1");
+    expect(openai).toMatchObject({
+      kind: "simulated",
+      protocol: "openai",
+      simulated: true,
+      label: "simulated-openai",
+    });
+    expect(openai?.baseUrl).toBe("http://127.0.0.1:4010");
     expect(config.providers.get("anthropic")).toMatchObject({
       kind: "simulated",
       protocol: "anthropic",
@@ -52,12 +57,22 @@ describe("loadConfig", () => {
 
   it("reports every schema problem at once, by path", () => {
     const yaml = defaultYaml
-      .replace("price_per_mtok_usd: { input: 0.10, output: 0.40 }", "price_per_mtok_usd: { input: -1, output: 0.40 }")
-      .replace("interactive: { soft_ms: 10000, hard_ms: 45000 }", "interactive: { soft_ms: 50000, hard_ms: 45000 }")
+      .replace(
+        "price_per_mtok_usd: { input: 0.10, output: 0.40 }",
+        "price_per_mtok_usd: { input: -1, output: 0.40 }",
+      )
+      .replace(
+        "interactive: { soft_ms: 10000, hard_ms: 45000 }",
+        "interactive: { soft_ms: 50000, hard_ms: 45000 }",
+      )
       .replace("kind: anthropic", "kind: antropic");
     const issues = issuesOf(() => parseConfig(yaml, "x.yaml", noKeys));
-    expect(issues).toContainEqual(expect.stringMatching(/^models\.gpt-4\.1-nano\.price_per_mtok_usd\.input: /));
-    expect(issues).toContainEqual("tiers[0].time_limits.interactive.soft_ms: soft_ms must be smaller than hard_ms");
+    expect(issues).toContainEqual(
+      expect.stringMatching(/^models\.gpt-4\.1-nano\.price_per_mtok_usd\.input: /),
+    );
+    expect(issues).toContainEqual(
+      "tiers[0].time_limits.interactive.soft_ms: soft_ms must be smaller than hard_ms",
+    );
     expect(issues).toContainEqual(expect.stringMatching(/^providers\.anthropic\.kind: /));
   });
 
@@ -69,7 +84,10 @@ describe("loadConfig", () => {
   it("checks cross references: task tiers, model providers, the default task", () => {
     const yaml = defaultYaml
       .replace("chat: { default_tier: fast", "chat: { default_tier: fastest")
-      .replace("provider: anthropic\n    model_id: claude-haiku-4-5", "provider: antrhopic\n    model_id: claude-haiku-4-5");
+      .replace(
+        "provider: anthropic\n    model_id: claude-haiku-4-5",
+        "provider: antrhopic\n    model_id: claude-haiku-4-5",
+      );
     expect(issuesOf(() => parseConfig(yaml, "x.yaml", noKeys))).toEqual([
       'models.claude-haiku-4-5.provider: unknown provider "antrhopic" (did you mean "anthropic"?)',
       'tasks.chat.default_tier: unknown tier "fastest" (did you mean "fast"?)',
@@ -77,18 +95,24 @@ describe("loadConfig", () => {
   });
 
   it("refuses a vendor without its key unless it may be simulated, except where keys are not needed", () => {
-    const yaml = defaultYaml.replace("api_key_env: OPENAI_API_KEY\n    base_url: ${OPENAI_BASE_URL:-https://api.openai.com/v1}\n    simulate_without_key: true", "api_key_env: OPENAI_API_KEY");
+    const yaml = defaultYaml.replace(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: config placeholders, not a template
+      "api_key_env: OPENAI_API_KEY\n    base_url: ${OPENAI_BASE_URL:-https://api.openai.com/v1}\n    simulate_without_key: true",
+      "api_key_env: OPENAI_API_KEY",
+    );
     expect(issuesOf(() => parseConfig(yaml, "x.yaml", noKeys))).toEqual([
       "providers.openai.api_key_env: environment variable OPENAI_API_KEY is not set",
     ]);
-    expect(parseConfig(yaml, "x.yaml", { env: {}, requireProviderKeys: false }).providers.get("openai")?.kind).toBe(
-      "openai",
-    );
+    expect(
+      parseConfig(yaml, "x.yaml", { env: {}, requireProviderKeys: false }).providers.get("openai")?.kind,
+    ).toBe("openai");
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: config placeholders, not a template
   it("interpolates ${VAR:-default} and reports an unset variable without default by path", () => {
     const config = parseConfig(defaultYaml, "x.yaml", { env: { SIMULATOR_URL: "http://127.0.0.1:9999" } });
     expect(config.simulatorUrl).toBe("http://127.0.0.1:9999");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: config placeholders, not a template
     const yaml = defaultYaml.replace("${SIMULATOR_URL:-http://127.0.0.1:4010}", "${SIM_HOST}");
     expect(issuesOf(() => parseConfig(yaml, "x.yaml", noKeys))).toEqual([
       "simulator.base_url: environment variable SIM_HOST is not set (and has no default)",

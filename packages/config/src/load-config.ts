@@ -37,7 +37,11 @@ export function loadConfig(path: string | undefined, options: LoadConfigOptions 
 }
 
 /** Validates a config given as YAML text. `source` names it in error messages. */
-export function parseConfig(text: string, source = "<inline>", options: LoadConfigOptions = {}): RouterConfig {
+export function parseConfig(
+  text: string,
+  source = "<inline>",
+  options: LoadConfigOptions = {},
+): RouterConfig {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -49,7 +53,11 @@ export function parseConfig(text: string, source = "<inline>", options: LoadConf
 }
 
 /** Validates an already-parsed config object (e.g. built in a test). */
-export function validateConfig(raw: unknown, source = "<inline>", options: LoadConfigOptions = {}): RouterConfig {
+export function validateConfig(
+  raw: unknown,
+  source = "<inline>",
+  options: LoadConfigOptions = {},
+): RouterConfig {
   const env = options.env ?? process.env;
   const issues: ConfigIssue[] = [];
   const interpolated = interpolateEnv(raw, env, issues);

@@ -90,7 +90,10 @@ export function resolveConfig(
       deployments,
       concurrency: { interactive: tier.concurrency.interactive, batch: tier.concurrency.batch },
       timeLimits: {
-        interactive: { softMs: tier.time_limits.interactive.soft_ms, hardMs: tier.time_limits.interactive.hard_ms },
+        interactive: {
+          softMs: tier.time_limits.interactive.soft_ms,
+          hardMs: tier.time_limits.interactive.hard_ms,
+        },
         batch: { softMs: tier.time_limits.batch.soft_ms, hardMs: tier.time_limits.batch.hard_ms },
       },
     });
@@ -153,20 +156,22 @@ function resolveProvider(
     issues.push({ path: `${path}.base_url`, message: "required for an openai-compatible provider" });
   }
   if (provider.simulate_without_key && provider.api_key_env === undefined) {
-    issues.push({ path: `${path}.simulate_without_key`, message: "needs api_key_env to know whether the key is set" });
+    issues.push({
+      path: `${path}.simulate_without_key`,
+      message: "needs api_key_env to know whether the key is set",
+    });
   }
   const apiKey = provider.api_key_env ? env[provider.api_key_env] || undefined : undefined;
   const protocol = provider.kind === "anthropic" ? "anthropic" : (provider.protocol ?? "openai");
   const common = { id, protocol, apiKeyEnv: provider.api_key_env, headers: provider.headers ?? {} } as const;
 
-  // The simulator serves both protocols from its root; the OpenAI SDK wants the `/v1` base.
-  const simulatorBase = (root: string) => (protocol === "openai" ? `${root.replace(/\/+$/, "")}/v1` : root);
   if (provider.kind === "simulated") {
     return {
       ...common,
       kind: "simulated",
-      baseUrl: simulatorBase(provider.base_url ?? simulatorUrl),
-      apiKey: apiKey ?? "sim-key",
+      // The simulator's root URL: the adapter adds the path each protocol needs.
+      baseUrl: provider.base_url ?? simulatorUrl,
+      apiKey,
       simulated: true,
       simulatedReason: "declared as kind simulated",
       label: id,
@@ -176,21 +181,33 @@ function resolveProvider(
     return {
       ...common,
       kind: "simulated",
-      baseUrl: simulatorBase(simulatorUrl),
-      apiKey: "sim-key",
+      baseUrl: simulatorUrl,
+      apiKey: undefined,
       simulated: true,
       simulatedReason: `${provider.api_key_env} is not set`,
       label: `simulated-${id}`,
     };
   }
-  if (apiKey === undefined && provider.kind !== "openai-compatible" && options.requireProviderKeys !== false) {
+  if (
+    apiKey === undefined &&
+    provider.kind !== "openai-compatible" &&
+    options.requireProviderKeys !== false
+  ) {
     issues.push({
       path: `${path}.api_key_env`,
       message: `environment variable ${provider.api_key_env ?? "(none named)"} is not set`,
     });
     return undefined;
   }
-  return { ...common, kind: provider.kind, baseUrl: provider.base_url, apiKey, simulated: false, simulatedReason: undefined, label: id };
+  return {
+    ...common,
+    kind: provider.kind,
+    baseUrl: provider.base_url,
+    apiKey,
+    simulated: false,
+    simulatedReason: undefined,
+    label: id,
+  };
 }
 
 /** ` (did you mean "gpt-4o"?)` when a known name is a few edits away (up to about half its length). */

@@ -10,9 +10,13 @@ const Name = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-' (starting with a letter or digit)");
 
-const EnvVarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name like OPENAI_API_KEY");
+const EnvVarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name like OPENAI_API_KEY");
 
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be a lowercase hex SHA-256 digest (64 characters)");
+const Sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, "must be a lowercase hex SHA-256 digest (64 characters)");
 
 export const ProviderKindSchema = z
   .enum(["openai", "anthropic", "openai-compatible", "simulated"])
@@ -33,7 +37,9 @@ export const ProviderSchema = z
     protocol: z
       .enum(["openai", "anthropic"])
       .optional()
-      .describe("For `simulated` providers: which vendor protocol to speak to the simulator. Default `openai`."),
+      .describe(
+        "For `simulated` providers: which vendor protocol to speak to the simulator. Default `openai`.",
+      ),
     simulate_without_key: z
       .boolean()
       .default(false)
@@ -50,7 +56,10 @@ export const ProviderSchema = z
 export const ModelSchema = z
   .strictObject({
     provider: Name.describe("Key of the provider (under `providers`) that serves this model."),
-    model_id: z.string().min(1).describe("The provider's own model id, sent on the wire (e.g. `gpt-4.1-mini`)."),
+    model_id: z
+      .string()
+      .min(1)
+      .describe("The provider's own model id, sent on the wire (e.g. `gpt-4.1-mini`)."),
     price_per_mtok_usd: z
       .strictObject({
         input: z.number().nonnegative().describe("USD per 1M input (prompt) tokens."),
@@ -81,7 +90,11 @@ const TimeLimitsSchema = z
       .int()
       .positive()
       .describe("After this long the job is reported slow (a `slow` event); the call goes on."),
-    hard_ms: z.number().int().positive().describe("After this long the call is aborted and the attempt ends `timeout`."),
+    hard_ms: z
+      .number()
+      .int()
+      .positive()
+      .describe("After this long the call is aborted and the attempt ends `timeout`."),
   })
   .refine((limits) => limits.soft_ms < limits.hard_ms, {
     message: "soft_ms must be smaller than hard_ms",
@@ -92,7 +105,12 @@ export const DeploymentSchema = z
   .strictObject({
     model: Name.describe("Key of the model (under `models`)."),
     rpm: z.number().int().positive().optional().describe("Requests per minute this deployment may send."),
-    tpm: z.number().int().positive().optional().describe("Tokens (input + output) per minute this deployment may use."),
+    tpm: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Tokens (input + output) per minute this deployment may use."),
   })
   .describe("One model served in a tier, tried in the order listed.");
 
@@ -102,8 +120,18 @@ export const TierSchema = z
     deployments: z.array(DeploymentSchema).min(1).describe("The models of this tier, first choice first."),
     concurrency: z
       .strictObject({
-        interactive: z.number().int().min(1).default(8).describe("Parallel interactive jobs per worker process."),
-        batch: z.number().int().min(0).default(2).describe("Parallel batch jobs per worker process (0 = none)."),
+        interactive: z
+          .number()
+          .int()
+          .min(1)
+          .default(8)
+          .describe("Parallel interactive jobs per worker process."),
+        batch: z
+          .number()
+          .int()
+          .min(0)
+          .default(2)
+          .describe("Parallel batch jobs per worker process (0 = none)."),
       })
       .default({ interactive: 8, batch: 2 })
       .describe("Worker concurrency per class: interactive and batch work have separate queues and slots."),
@@ -156,7 +184,9 @@ export const RouterConfigSchema = z
         base_url: z
           .url({ protocol: /^https?$/ })
           .default("http://127.0.0.1:4010")
-          .describe("Where the provider simulator listens; used by `simulated` providers without a `base_url`."),
+          .describe(
+            "Where the provider simulator listens; used by `simulated` providers without a `base_url`.",
+          ),
       })
       .default({ base_url: "http://127.0.0.1:4010" })
       .describe("The bundled provider simulator (used without API keys, in tests and benchmarks)."),
@@ -198,11 +228,16 @@ export const RouterConfigSchema = z
       .describe("Job defaults and limits."),
     auth: z
       .strictObject({
-        api_keys: z.array(CredentialSchema).default([]).describe("API keys (hashed). More come from `LLMR_API_KEYS`."),
+        api_keys: z
+          .array(CredentialSchema)
+          .default([])
+          .describe("API keys (hashed). More come from `LLMR_API_KEYS`."),
         operator_tokens: z
           .array(CredentialSchema)
           .default([])
-          .describe("Operator credentials for /admin and /metrics (hashed). More come from `LLMR_OPERATOR_TOKEN`."),
+          .describe(
+            "Operator credentials for /admin and /metrics (hashed). More come from `LLMR_OPERATOR_TOKEN`.",
+          ),
       })
       .default({ api_keys: [], operator_tokens: [] })
       .describe("Who may call the API and the operator routes."),

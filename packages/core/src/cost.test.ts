@@ -4,8 +4,12 @@ import { attemptCostUsd, sumCostUsd } from "./cost.ts";
 describe("cost math", () => {
   it("prices input and output tokens per 1M at list price", () => {
     // 12 in × $0.15/M + 40 out × $0.60/M = 0.0000018 + 0.000024
-    expect(attemptCostUsd({ input_tokens: 12, output_tokens: 40 }, { input: 0.15, output: 0.6 })).toBe(0.0000258);
-    expect(attemptCostUsd({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, { input: 2, output: 8 })).toBe(10);
+    expect(attemptCostUsd({ input_tokens: 12, output_tokens: 40 }, { input: 0.15, output: 0.6 })).toBe(
+      0.0000258,
+    );
+    expect(
+      attemptCostUsd({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, { input: 2, output: 8 }),
+    ).toBe(10);
   });
 
   it("costs nothing for a call that used no tokens", () => {

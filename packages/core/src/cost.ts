@@ -7,7 +7,8 @@ const COST_DECIMALS = 10;
 /** Cost in USD of one call, from the model's list price per 1M tokens. */
 export function attemptCostUsd(usage: Usage, pricePerMTokUsd: { input: number; output: number }): number {
   return roundUsd(
-    (usage.input_tokens * pricePerMTokUsd.input + usage.output_tokens * pricePerMTokUsd.output) / TOKENS_PER_MTOK,
+    (usage.input_tokens * pricePerMTokUsd.input + usage.output_tokens * pricePerMTokUsd.output) /
+      TOKENS_PER_MTOK,
   );
 }
 

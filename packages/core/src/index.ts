@@ -4,8 +4,6 @@ export type { RequestIssue } from "./errors/request-validation-error.ts";
 export { RequestValidationError } from "./errors/request-validation-error.ts";
 export { RetryLaterError } from "./errors/retry-later-error.ts";
 export { StorageUnavailableError } from "./errors/storage-unavailable-error.ts";
-export type { SubmitDeps } from "./submit-job.ts";
-export { submitJob } from "./submit-job.ts";
 export { JOB_ID_PATTERN, newJobId } from "./ids.ts";
 export type {
   Attempt,
@@ -34,7 +32,14 @@ export { RedisKeys, tierQueueName } from "./redis-keys.ts";
 export { assertNoEviction, UnsafeRedisError } from "./redis-safety.ts";
 export { requestIssuesFromZod } from "./request-issues.ts";
 export { retryDelayMs } from "./retry-delay.ts";
+export type { SubmitDeps } from "./submit-job.ts";
+export { submitJob } from "./submit-job.ts";
 export type { QueuePayload } from "./tier-queues.ts";
 export { QueuePayloadSchema, TierQueues, tierJobOptions } from "./tier-queues.ts";
 export type { RunningTierWorker, TierWorkerOptions } from "./tier-workers.ts";
-export { closeTierWorkers, describeWorkers, routerBackoffStrategy, startTierWorkers } from "./tier-workers.ts";
+export {
+  closeTierWorkers,
+  describeWorkers,
+  routerBackoffStrategy,
+  startTierWorkers,
+} from "./tier-workers.ts";

@@ -27,7 +27,10 @@ export const ResponseFormatSchema = z.discriminatedUnion("type", [
 ]);
 
 const Metadata = z
-  .record(z.string().min(1).max(40, "keys are at most 40 characters"), z.string().max(500, "at most 500 characters"))
+  .record(
+    z.string().min(1).max(40, "keys are at most 40 characters"),
+    z.string().max(500, "at most 500 characters"),
+  )
   .refine((map) => Object.keys(map).length <= 50, "at most 50 keys");
 
 export const JobRequestSchema = z
@@ -51,12 +54,18 @@ export const JobRequestSchema = z
         path: ["soft_ms"],
       })
       .optional(),
-    webhook: z.strictObject({ url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }) }).optional(),
+    webhook: z
+      .strictObject({ url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }) })
+      .optional(),
     metadata: Metadata.optional(),
   })
   .superRefine((request, ctx) => {
     if (request.messages === undefined && request.input === undefined) {
-      ctx.addIssue({ code: "custom", path: ["messages"], message: "required: give either messages or input" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["messages"],
+        message: "required: give either messages or input",
+      });
     } else if (request.messages !== undefined && request.input !== undefined) {
       ctx.addIssue({ code: "custom", path: ["input"], message: "give either messages or input, not both" });
     }

@@ -15,7 +15,12 @@ const MAX_UPDATE_BACKOFF_MS = 20;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    llmrUpdateRecord(key: string, expectedVersion: string, doc: string, ttlMs: string): Result<number, Context>;
+    llmrUpdateRecord(
+      key: string,
+      expectedVersion: string,
+      doc: string,
+      ttlMs: string,
+    ): Result<number, Context>;
   }
 }
 

@@ -25,7 +25,11 @@ describe("job request validation", () => {
   it("turns input into one user message and applies the task's defaults", () => {
     const routed = normalizeRequest(JobRequestSchema.parse({ input: "hi" }), config);
     expect(routed.request.messages).toEqual([{ role: "user", content: "hi" }]);
-    expect(routed).toMatchObject({ class: "interactive", task: "chat", reason: 'task "chat" starts at its default tier "fast"' });
+    expect(routed).toMatchObject({
+      class: "interactive",
+      task: "chat",
+      reason: 'task "chat" starts at its default tier "fast"',
+    });
     expect(routed.initialTier.name).toBe("fast");
     expect(routed.maxTier.name).toBe("capable");
     expect(routed.request.max_output_tokens).toBe(1024);
@@ -36,8 +40,12 @@ describe("job request validation", () => {
       { param: "messages[0].content", message: "must not be empty" },
     ]);
     expect(issuesFor({ messages: [{ role: "robot", content: "x" }] })[0]?.param).toBe("messages[0].role");
-    expect(issuesFor({})).toEqual([{ param: "messages", message: "required: give either messages or input" }]);
-    expect(issuesFor({ input: "x", max_tokens: 5 })).toEqual([{ param: "max_tokens", message: "unknown field" }]);
+    expect(issuesFor({})).toEqual([
+      { param: "messages", message: "required: give either messages or input" },
+    ]);
+    expect(issuesFor({ input: "x", max_tokens: 5 })).toEqual([
+      { param: "max_tokens", message: "unknown field" },
+    ]);
     expect(issuesFor({ input: "x", temperature: 3 })[0]?.param).toBe("temperature");
     expect(issuesFor({ input: "x", response_format: { type: "json_schema" } })).toEqual([
       { param: "response_format.json_schema", message: "required" },
@@ -59,7 +67,10 @@ describe("job request validation", () => {
     const pinned = normalizeRequest(JobRequestSchema.parse({ input: "x", tier: "standard" }), config);
     expect(pinned.initialTier.name).toBe("standard");
     expect(pinned.reason).toBe('tier "standard" pinned by the request');
-    const capped = normalizeRequest(JobRequestSchema.parse({ input: "x", task: "extract", max_tier: "fast" }), config);
+    const capped = normalizeRequest(
+      JobRequestSchema.parse({ input: "x", task: "extract", max_tier: "fast" }),
+      config,
+    );
     expect(capped.initialTier.name).toBe("fast");
     expect(capped.reason).toBe('task "extract" defaults to "standard", capped by max_tier "fast"');
   });

@@ -24,7 +24,11 @@ export function normalizeRequest(request: JobRequest, config: RouterConfig): Rou
   const issues: RequestIssue[] = [];
   const taskName = request.task ?? config.jobs.defaultTask;
   const task = config.tasks.get(taskName);
-  if (!task) issues.push({ param: "task", message: `unknown task "${taskName}"; known: ${known(config.tasks.keys())}` });
+  if (!task)
+    issues.push({
+      param: "task",
+      message: `unknown task "${taskName}"; known: ${known(config.tasks.keys())}`,
+    });
 
   const tierNames = () => known(config.tiers.map((tier) => tier.name));
   const findTier = (name: string | undefined, param: string) => {

@@ -32,7 +32,13 @@ export interface ProcessorDeps {
 /** How one call ended, before it becomes an attempt in the history. */
 type CallOutcome =
   | { ok: true; result: CompletionResult }
-  | { ok: false; outcome: AttemptOutcome; detail: string; retryable: boolean; retryAfterMs: number | undefined };
+  | {
+      ok: false;
+      outcome: AttemptOutcome;
+      detail: string;
+      retryable: boolean;
+      retryAfterMs: number | undefined;
+    };
 
 /**
  * The BullMQ processor of every tier queue: one run = one provider call = one attempt in the job's
@@ -69,7 +75,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
         ? undefined
         : {
             ...current,
-            job: { ...current.job, status: "running", started_at: current.job.started_at ?? startedAt.toISOString() },
+            job: {
+              ...current.job,
+              status: "running",
+              started_at: current.job.started_at ?? startedAt.toISOString(),
+            },
           },
     );
     emit({ type: "started", jobId, tenant: record.tenant, tier: tier.name, deployment: deployment.id });
@@ -89,7 +99,9 @@ export function createJobProcessor(deps: ProcessorDeps) {
         }),
       softMs,
     );
-    const call = await callProvider(deps, deployment, record, hardMs, jobSignal).finally(() => clearTimeout(softTimer));
+    const call = await callProvider(deps, deployment, record, hardMs, jobSignal).finally(() =>
+      clearTimeout(softTimer),
+    );
     const finishedAt = now();
 
     const usage = call.ok
@@ -127,7 +139,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
     const updated = await deps.store.update(jobId, (current) => {
       if (TERMINAL_STATUSES.has(current.job.status)) return undefined; // cancelled meanwhile: keep it
       const attempts = [...current.job.attempts, attempt];
-      const base = { ...current.job, attempts, tier: tier.name, cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)) };
+      const base = {
+        ...current.job,
+        attempts,
+        tier: tier.name,
+        cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)),
+      };
       if (call.ok) {
         const format = current.request.response_format?.type ?? "text";
         const job = succeededJob(base, call.result, tier, deployment, finishedAt, format !== "text");
@@ -135,7 +152,10 @@ export function createJobProcessor(deps: ProcessorDeps) {
       }
       if (retryInMs !== null) return { ...current, job: { ...base, status: "queued" } };
       const error = call.retryable
-        ? { type: "attempts_exhausted", message: `all ${attempts.length} attempts failed; last: ${call.detail}` }
+        ? {
+            type: "attempts_exhausted",
+            message: `all ${attempts.length} attempts failed; last: ${call.detail}`,
+          }
         : { type: "provider_error", message: call.detail };
       return { ...current, job: { ...base, status: "failed", error, finished_at: finishedAt.toISOString() } };
     });
@@ -163,19 +183,35 @@ async function callProvider(
   const request: CompletionRequest = {
     model: deployment.model.modelId,
     messages: record.request.messages,
-    maxOutputTokens: maxOutput ? Math.min(maxOutput, record.request.max_output_tokens) : record.request.max_output_tokens,
+    maxOutputTokens: maxOutput
+      ? Math.min(maxOutput, record.request.max_output_tokens)
+      : record.request.max_output_tokens,
     ...(record.request.temperature === undefined ? {} : { temperature: record.request.temperature }),
-    ...(record.request.response_format === undefined ? {} : { responseFormat: record.request.response_format }),
+    ...(record.request.response_format === undefined
+      ? {}
+      : { responseFormat: record.request.response_format }),
     logprobs: deployment.model.capabilities.logprobs,
   };
   try {
     return { ok: true, result: await deps.providers.for(deployment).complete(request, { signal }) };
   } catch (error) {
     if (error instanceof ProviderAbortedError && hardTimeout.aborted) {
-      return { ok: false, outcome: "timeout", detail: `no answer within the hard limit of ${hardMs} ms`, retryable: true, retryAfterMs: undefined };
+      return {
+        ok: false,
+        outcome: "timeout",
+        detail: `no answer within the hard limit of ${hardMs} ms`,
+        retryable: true,
+        retryAfterMs: undefined,
+      };
     }
     if (error instanceof ProviderAbortedError) {
-      return { ok: false, outcome: "cancelled", detail: "the call was cancelled", retryable: false, retryAfterMs: undefined };
+      return {
+        ok: false,
+        outcome: "cancelled",
+        detail: "the call was cancelled",
+        retryable: false,
+        retryAfterMs: undefined,
+      };
     }
     if (error instanceof RetryableProviderError) {
       return {
@@ -187,11 +223,23 @@ async function callProvider(
       };
     }
     if (error instanceof FatalProviderError) {
-      return { ok: false, outcome: "error", detail: error.message, retryable: false, retryAfterMs: undefined };
+      return {
+        ok: false,
+        outcome: "error",
+        detail: error.message,
+        retryable: false,
+        retryAfterMs: undefined,
+      };
     }
     // Not a provider answer at all (a bug, or an error the adapter did not classify): retry, bounded.
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, outcome: "error", detail: `unexpected error: ${message}`, retryable: true, retryAfterMs: undefined };
+    return {
+      ok: false,
+      outcome: "error",
+      detail: `unexpected error: ${message}`,
+      retryable: true,
+      retryAfterMs: undefined,
+    };
   }
 }
 
@@ -234,6 +282,7 @@ function parseJsonOutput(text: string): unknown {
 
 function findTier(config: RouterConfig, name: string): ResolvedTier {
   const tier = config.tiers.find((candidate) => candidate.name === name);
-  if (!tier) throw new UnrecoverableError(`unknown tier "${name}" (config changed since the job was queued?)`);
+  if (!tier)
+    throw new UnrecoverableError(`unknown tier "${name}" (config changed since the job was queued?)`);
   return tier;
 }

@@ -33,7 +33,11 @@ export async function submitJob(deps: SubmitDeps, tenant: string, request: JobRe
       class: routed.class,
       task: routed.task,
       tier: routed.initialTier.name,
-      routing: { initial_tier: routed.initialTier.name, max_tier: routed.maxTier.name, reason: routed.reason },
+      routing: {
+        initial_tier: routed.initialTier.name,
+        max_tier: routed.maxTier.name,
+        reason: routed.reason,
+      },
       result: null,
       attempts: [],
       cost_usd: 0,

@@ -57,7 +57,12 @@ export function startTierWorkers(
 }
 
 /** BullMQ asks this how long to wait before the next try: the processor already decided. */
-export function routerBackoffStrategy(_attemptsMade: number, type?: string, error?: Error, _job?: unknown): number {
+export function routerBackoffStrategy(
+  _attemptsMade: number,
+  type?: string,
+  error?: Error,
+  _job?: unknown,
+): number {
   if (type === ROUTER_BACKOFF && error instanceof RetryLaterError) return error.delayMs;
   // A crash or an unexpected throw: a short pause, then try again.
   return 1_000;

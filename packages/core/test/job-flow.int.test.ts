@@ -28,7 +28,11 @@ afterAll(async () => {
 
 /** A router over its own Redis prefix: queues, store and running workers, and a way to await a job. */
 function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"]) {
-  const config: RouterConfig = routerTestConfig({ simulatorUrl: simulator.url, keyPrefix: redis.uniquePrefix(), edit });
+  const config: RouterConfig = routerTestConfig({
+    simulatorUrl: simulator.url,
+    keyPrefix: redis.uniquePrefix(),
+    edit,
+  });
   const connection: Redis = redis.connect();
   const store = new JobStore(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
   const queues = new TierQueues(connection, config);
@@ -74,7 +78,12 @@ describe("a job through the tier queue and worker", () => {
 
     const job = await finished;
     expect(job.status).toBe("succeeded");
-    expect(job.result).toMatchObject({ provider: "simulated-openai", model: "gpt-4.1-nano", tier: "fast", finish_reason: "stop" });
+    expect(job.result).toMatchObject({
+      provider: "simulated-openai",
+      model: "gpt-4.1-nano",
+      tier: "fast",
+      finish_reason: "stop",
+    });
     expect(job.result?.output_text.length).toBeGreaterThan(0);
     expect(job.result?.confidence_signal).toBe("logprobs");
     expect(job.attempts).toHaveLength(1);
@@ -83,7 +92,8 @@ describe("a job through the tier queue and worker", () => {
     expect(attempt?.usage.input_tokens).toBeGreaterThan(0);
     expect(attempt?.usage.output_tokens).toBeGreaterThan(0);
     // gpt-4.1-nano: $0.10 in / $0.40 out per 1M tokens
-    const expected = ((attempt?.usage.input_tokens ?? 0) * 0.1 + (attempt?.usage.output_tokens ?? 0) * 0.4) / 1e6;
+    const expected =
+      ((attempt?.usage.input_tokens ?? 0) * 0.1 + (attempt?.usage.output_tokens ?? 0) * 0.4) / 1e6;
     expect(attempt?.cost_usd).toBeCloseTo(expected, 12);
     expect(job.cost_usd).toBe(attempt?.cost_usd);
 
@@ -116,7 +126,9 @@ describe("a job through the tier queue and worker", () => {
 
   it("fails after max_attempts retryable errors, each one in the history", async () => {
     router = startRouter();
-    const { finished } = await router.submit({ input: `${simMarker({ fault: "503", retry_after: 0 })} hello` });
+    const { finished } = await router.submit({
+      input: `${simMarker({ fault: "503", retry_after: 0 })} hello`,
+    });
     const job = await finished;
     expect(job.status).toBe("failed");
     expect(job.error?.type).toBe("attempts_exhausted");
@@ -141,7 +153,11 @@ describe("a job through the tier queue and worker", () => {
 
   it("runs batch jobs on the tier's batch queue", async () => {
     router = startRouter();
-    const { queued, finished } = await router.submit({ class: "batch", task: "summarize", input: "Summarize: the sky is blue. Grass is green." });
+    const { queued, finished } = await router.submit({
+      class: "batch",
+      task: "summarize",
+      input: "Summarize: the sky is blue. Grass is green.",
+    });
     expect(queued.class).toBe("batch");
     const job = await finished;
     expect(job.status).toBe("succeeded");

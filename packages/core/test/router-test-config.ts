@@ -3,7 +3,10 @@ import type { RouterConfig } from "@llmr/config";
 import { DEFAULT_CONFIG_PATH, validateConfig } from "@llmr/config";
 import { parse } from "yaml";
 
-type Doc = Record<string, unknown> & { tiers: Array<Record<string, unknown>>; jobs?: Record<string, unknown> };
+type Doc = Record<string, unknown> & {
+  tiers: Array<Record<string, unknown>>;
+  jobs?: Record<string, unknown>;
+};
 
 /**
  * The shipped default config, pointed at a test's simulator and Redis prefix, with every vendor

@@ -11,9 +11,12 @@ export function bullBoardRouter(queues: TierQueues): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: queues.all().map(
-      (queue) => new BullMQAdapter(queue, { displayName: queue.name.replace(/^\{(.*)-(\w+)\}$/, "$1 · $2") }),
-    ),
+    queues: queues
+      .all()
+      .map(
+        (queue) =>
+          new BullMQAdapter(queue, { displayName: queue.name.replace(/^\{(.*)-(\w+)\}$/, "$1 · $2") }),
+      ),
     serverAdapter,
     options: { uiConfig: { boardTitle: "LLM router" } },
   });

@@ -19,7 +19,11 @@ export function errorHandler(): ErrorRequestHandler {
     }
     res.status(http.status).set(http.headers);
     res.json({
-      error: { type: http.type, message: http.message, ...(http.param === undefined ? {} : { param: http.param }) },
+      error: {
+        type: http.type,
+        message: http.message,
+        ...(http.param === undefined ? {} : { param: http.param }),
+      },
     });
   };
 }
@@ -27,7 +31,9 @@ export function errorHandler(): ErrorRequestHandler {
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof RequestValidationError) {
-    const message = error.issues.map((issue) => (issue.param ? `${issue.param}: ${issue.message}` : issue.message));
+    const message = error.issues.map((issue) =>
+      issue.param ? `${issue.param}: ${issue.message}` : issue.message,
+    );
     return new HttpError(400, "invalid_request_error", message.join("; "), {
       ...(error.param === undefined ? {} : { param: error.param }),
     });
@@ -40,7 +46,11 @@ function toHttpError(error: unknown): HttpError {
     case "entity.parse.failed":
       return new HttpError(400, "invalid_request_error", `malformed JSON body: ${parserError.message}`);
     case "entity.too.large":
-      return new HttpError(413, "payload_too_large", `request body is larger than ${parserError.limit} bytes`);
+      return new HttpError(
+        413,
+        "payload_too_large",
+        `request body is larger than ${parserError.limit} bytes`,
+      );
     case "charset.unsupported":
     case "encoding.unsupported":
       return new HttpError(415, "unsupported_media_type", parserError.message);

@@ -16,7 +16,10 @@ export function healthRouter(redis: Redis): Router {
       res.json({ status: "ready" });
     } catch (error) {
       res.status(503).json({
-        error: { type: "service_unavailable", message: `not ready: ${error instanceof Error ? error.message : error}` },
+        error: {
+          type: "service_unavailable",
+          message: `not ready: ${error instanceof Error ? error.message : error}`,
+        },
       });
     }
   });

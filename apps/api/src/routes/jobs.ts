@@ -9,8 +9,8 @@ import {
   submitJob,
 } from "@llmr/core";
 import { Router } from "express";
-import { requireJson } from "../http/require-json.ts";
 import { notFound } from "../http/http-error.ts";
+import { requireJson } from "../http/require-json.ts";
 
 export interface JobsRouteDeps {
   config: RouterConfig;
@@ -30,7 +30,10 @@ export function jobsRouter(deps: JobsRouteDeps): Router {
       { job_id: record.job.id, tenant: record.tenant, class: record.job.class, tier: record.job.tier },
       `job accepted: ${record.job.routing.reason}`,
     );
-    res.status(202).location(`/v1/jobs/${record.job.id}`).json(record.job satisfies PublicJob);
+    res
+      .status(202)
+      .location(`/v1/jobs/${record.job.id}`)
+      .json(record.job satisfies PublicJob);
   });
 
   router.get("/v1/jobs/:id", async (req, res) => {

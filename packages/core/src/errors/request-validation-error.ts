@@ -11,7 +11,10 @@ export class RequestValidationError extends Error {
 
   constructor(issues: readonly RequestIssue[], options?: { cause?: unknown }) {
     const first = issues[0];
-    super(first ? (first.param ? `${first.param}: ${first.message}` : first.message) : "invalid request", options);
+    super(
+      first ? (first.param ? `${first.param}: ${first.message}` : first.message) : "invalid request",
+      options,
+    );
     this.issues = issues;
   }
 

@@ -6,7 +6,11 @@ export class RetryLaterError extends Error {
   override readonly name = "RetryLaterError";
   readonly delayMs: number;
 
-  constructor(delayMs: number, message = "the attempt failed and will be retried", options?: { cause?: unknown }) {
+  constructor(
+    delayMs: number,
+    message = "the attempt failed and will be retried",
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.delayMs = delayMs;
   }

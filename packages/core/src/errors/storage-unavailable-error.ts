@@ -5,7 +5,10 @@
 export class StorageUnavailableError extends Error {
   override readonly name = "StorageUnavailableError";
 
-  constructor(message = "the job store (Redis) is unavailable; nothing was accepted", options?: { cause?: unknown }) {
+  constructor(
+    message = "the job store (Redis) is unavailable; nothing was accepted",
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
