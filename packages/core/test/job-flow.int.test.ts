@@ -27,11 +27,12 @@ afterAll(async () => {
 });
 
 /** A router over its own Redis prefix: queues, store and running workers, and a way to await a job. */
-function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"]) {
+function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"], env?: Record<string, string>) {
   const config: RouterConfig = routerTestConfig({
     simulatorUrl: simulator.url,
     keyPrefix: redis.uniquePrefix(),
-    edit,
+    ...(edit ? { edit } : {}),
+    ...(env ? { env } : {}),
   });
   const connection: Redis = redis.connect();
   const store = new JobStore(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
@@ -162,5 +163,56 @@ describe("a job through the tier queue and worker", () => {
     const job = await finished;
     expect(job.status).toBe("succeeded");
     expect(job.class).toBe("batch");
+  });
+
+  it("sends a vendor provider's jobs to whatever compatible server its base_url names, through the real SDK", async () => {
+    // Keys set: the vendors are real (not simulated); their base URLs point at a compatible server.
+    router = startRouter(undefined, {
+      OPENAI_API_KEY: "sk-test-not-a-real-key-000000",
+      OPENAI_BASE_URL: `${simulator.url}/v1`,
+      ANTHROPIC_API_KEY: "sk-ant-test-not-a-real-key-000",
+      ANTHROPIC_BASE_URL: simulator.url,
+    });
+    expect(router.config.providers.get("openai")).toMatchObject({
+      kind: "openai",
+      simulated: false,
+      label: "openai",
+    });
+    const before = simulator.stats().requests_total;
+    const openai = await (await router.submit({ input: "Say hi" })).finished;
+    expect(openai.result).toMatchObject({ provider: "openai", model: "gpt-4.1-nano" });
+    const anthropic = await (
+      await router.submit({ input: `${simMarker({ fault: "500", times: 1 })} Say hi` })
+    ).finished;
+    expect(anthropic.result).toMatchObject({ provider: "anthropic", model: "claude-haiku-4-5" });
+    expect(simulator.stats().requests_total - before).toBe(3);
+  });
+
+  it("runs an openai-compatible provider (Ollama, vLLM, ...) declared in the config", async () => {
+    router = startRouter(
+      (doc) => {
+        doc.providers = {
+          ...(doc.providers as object),
+          local: { kind: "openai-compatible", base_url: `${simulator.url}/v1`, api_key_env: "VLLM_API_KEY" },
+        };
+        doc.models = {
+          ...(doc.models as object),
+          "local-small": {
+            provider: "local",
+            model_id: "sim-small",
+            price_per_mtok_usd: { input: 0, output: 0 },
+            context_window: 8192,
+          },
+        };
+        const fast = doc.tiers[0] as { deployments: unknown[] };
+        fast.deployments = [{ model: "local-small" }];
+      },
+      { VLLM_API_KEY: "vllm-key" },
+    );
+    const job = await (await router.submit({ input: "Say hi" })).finished;
+    expect(job.error).toBeNull();
+    expect(job.status).toBe("succeeded");
+    expect(job.result).toMatchObject({ provider: "local", model: "sim-small" });
+    expect(job.cost_usd).toBe(0);
   });
 });

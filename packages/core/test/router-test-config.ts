@@ -16,9 +16,11 @@ export function routerTestConfig(options: {
   simulatorUrl: string;
   keyPrefix: string;
   edit?: (doc: Doc) => void;
+  /** Extra environment (API keys, base URLs) for the config's `${VAR}`s and key lookups. */
+  env?: Record<string, string>;
 }): RouterConfig {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Doc;
   doc.redis = { key_prefix: options.keyPrefix };
   options.edit?.(doc);
-  return validateConfig(doc, "test", { env: { SIMULATOR_URL: options.simulatorUrl } });
+  return validateConfig(doc, "test", { env: { SIMULATOR_URL: options.simulatorUrl, ...options.env } });
 }
