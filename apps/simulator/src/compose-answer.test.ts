@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { breakJson, type ComposeInput, composeAnswer } from "./compose-answer.ts";
+import { createRng } from "./rng.ts";
+import { countTokens } from "./tokenizer.ts";
+
+const article = [
+  "Queues decouple producers from consumers. They absorb bursts and let workers run at their own pace.",
+  "Retries need care. A retry storm can take down the very service it is trying to reach.",
+  "Dead-letter queues keep failed jobs. Operators can inspect them and replay them later.",
+].join("\n\n");
+
+function input(overrides: Partial<ComposeInput>): ComposeInput {
+  return {
+    system: "",
+    question: "How do I size a worker pool for a job queue?",
+    format: { type: "text" },
+    judgement: { difficulty: 0.2, confident: true, confidence: 0.9 },
+    rng: createRng(1),
+    maxOutputTokens: 500,
+    ...overrides,
+  };
+}
+
+describe("composeAnswer", () => {
+  it("answers on topic when confident and hedges, shorter, when not", () => {
+    const confident = composeAnswer(input({}));
+    const hedged = composeAnswer(
+      input({ judgement: { difficulty: 0.9, confident: false, confidence: 0.2 } }),
+    );
+    expect(confident).toContain("worker pool");
+    expect(confident).not.toMatch(/not sure/);
+    expect(hedged).toMatch(/^I'm not sure, but/);
+    expect(countTokens(hedged)).toBeLessThan(countTokens(confident));
+  });
+
+  it("summarises extractively: leading sentences, clearly shorter than the input", () => {
+    const summary = composeAnswer(input({ question: `Summarize this article:\n\n${article}` }));
+    expect(summary).toBe(
+      "Queues decouple producers from consumers. Retries need care. Dead-letter queues keep failed jobs.",
+    );
+    expect(countTokens(summary)).toBeLessThan(countTokens(article) * 0.6);
+  });
+
+  it("fits summaries into the token budget when it can", () => {
+    const summary = composeAnswer(
+      input({ system: "You summarise.", question: article, maxOutputTokens: 12 }),
+    );
+    expect(countTokens(summary)).toBeLessThanOrEqual(12);
+  });
+
+  it("answers arithmetic exactly when confident", () => {
+    expect(composeAnswer(input({ question: "What is 12 * 7?" }))).toBe("12 * 7 = 84.");
+  });
+
+  it("returns a JSON object with the confidence for json_object", () => {
+    const json = JSON.parse(composeAnswer(input({ format: { type: "json_object" } })));
+    expect(json).toMatchObject({ confidence: 0.9, answer: expect.any(String) });
+  });
+});
+
+describe("breakJson", () => {
+  it("never returns parseable JSON", () => {
+    for (const text of ['{"a":1}', "[1,2,3]", '"text"', "12345", "{}"]) {
+      expect(() => JSON.parse(breakJson(text))).toThrow();
+    }
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Extractive summaries: the leading sentence of each paragraph of the input. Crude, but deterministic,
+ * always on-topic and always clearly shorter than the input, which is what a summarisation pipeline
+ * under test needs to see.
+ */
+import { countTokens } from "./tokenizer.ts";
+
+/** A summary never exceeds this share of the input's tokens. */
+const maxShareOfInput = 0.6;
+/** A paragraph this short that mentions summarising is the instruction, not the text. */
+const maxInstructionWords = 30;
+const hedgePrefix = "I'm not sure, but the main points seem to be: ";
+
+export interface SummaryOptions {
+  /** The answer's token budget; sentences are chosen to fit it when they can. */
+  maxTokens: number;
+  /** Hedged summaries say so and keep only the first half of the points. */
+  hedged: boolean;
+}
+
+/** Summarises `input` (a user message that may start with the instruction itself). */
+export function extractiveSummary(input: string, options: SummaryOptions): string {
+  const paragraphs = textParagraphs(input);
+  const sentences =
+    paragraphs.length === 1
+      ? leadingSentences(paragraphs[0] ?? "", 3)
+      : paragraphs.map((paragraph) => leadingSentences(paragraph, 1)[0] ?? paragraph);
+  const points = options.hedged
+    ? sentences.slice(0, Math.max(1, Math.ceil(sentences.length / 2)))
+    : sentences;
+  const prefix = options.hedged ? hedgePrefix : "";
+
+  const inputTokens = countTokens(input);
+  const shareCap = Math.max(1, Math.floor(inputTokens * maxShareOfInput));
+  const budget = Math.min(options.maxTokens, shareCap) - countTokens(prefix);
+  const chosen: string[] = [];
+  let used = 0;
+  for (const sentence of points) {
+    const cost = countTokens(` ${sentence}`);
+    if (chosen.length > 0 && used + cost > budget) break;
+    chosen.push(sentence);
+    used += cost;
+  }
+  let summary = chosen.join(" ");
+  // A single sentence longer than the share cap is shortened by words; one only longer than the
+  // token limit is left whole, so the caller's cut reports `length` like a real model would.
+  if (countTokens(prefix + summary) > shareCap) summary = `${cutWords(summary, shareCap / 2)}…`;
+  return prefix + summary;
+}
+
+/** The paragraphs that are the text to summarise, without the instruction around them. */
+function textParagraphs(input: string): string[] {
+  const paragraphs: string[] = [];
+  for (const raw of input.split(/\n\s*\n/)) {
+    const paragraph = raw.trim().replace(/\s+/g, " ");
+    const mentionsSummary = /summar/i.test(paragraph);
+    // "Summarize this: The text…" keeps the text after the colon.
+    const withoutPrefix = mentionsSummary ? paragraph.replace(instructionPrefix, "") : paragraph;
+    if (withoutPrefix !== paragraph) {
+      if (withoutPrefix.length > 0) paragraphs.push(withoutPrefix);
+      continue;
+    }
+    // A short paragraph about summarising is the instruction itself ("Please summarize the article.").
+    const isInstruction = mentionsSummary && paragraph.split(" ").length < maxInstructionWords;
+    if (paragraph.length > 0 && !isInstruction) paragraphs.push(paragraph);
+  }
+  return paragraphs.length > 0 ? paragraphs : ["There is nothing to summarise."];
+}
+
+const instructionPrefix = /^[^:]*summar[^:]*:\s*/i;
+
+function leadingSentences(paragraph: string, count: number): string[] {
+  const sentences = paragraph.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.length > 0);
+  return sentences.slice(0, count);
+}
+
+function cutWords(text: string, maxTokens: number): string {
+  const words = text.split(/\s+/);
+  let result = "";
+  for (const word of words) {
+    const next = result.length === 0 ? word : `${result} ${word}`;
+    if (result.length > 0 && countTokens(next) > maxTokens) break;
+    result = next;
+  }
+  return result;
+}
