@@ -82,7 +82,7 @@ describe("a job end to end: API process → Redis → worker process → simulat
       status: "succeeded",
       tier: "fast",
       routing: { initial_tier: "fast" },
-      result: { provider: "simulated-openai", model: "gpt-4.1-nano", tier: "fast", finish_reason: "stop" },
+      result: { provider: "simulated-openai", model: "gpt-5.4-nano", tier: "fast", finish_reason: "stop" },
     });
     expect(job.result?.output_text.length).toBeGreaterThan(0);
     expect(job.result?.usage.input_tokens).toBeGreaterThan(0);

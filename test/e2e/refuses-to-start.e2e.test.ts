@@ -14,7 +14,7 @@ describe("start-up refusals, with a message and no stack trace", () => {
     const path = join(dir, "router.yaml");
     writeFileSync(
       path,
-      readFileSync(DEFAULT_CONFIG_PATH, "utf8").replace("{ model: gpt-4.1-mini, rpm", "{ model: gpt-5o, rpm"),
+      readFileSync(DEFAULT_CONFIG_PATH, "utf8").replace("{ model: gpt-5.4-mini, rpm", "{ model: gpt-5o, rpm"),
     );
     for (const name of ["api", "worker"] as const) {
       const app = startApp(name, { ROUTER_CONFIG: path, REDIS_URL: redis.url });

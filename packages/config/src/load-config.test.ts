@@ -49,17 +49,17 @@ describe("loadConfig", () => {
   });
 
   it("names the path and the unknown model, with a suggestion", () => {
-    const yaml = defaultYaml.replace("{ model: gpt-4.1-mini, rpm: 500", "{ model: gpt-4.1-mni, rpm: 500");
+    const yaml = defaultYaml.replace("{ model: gpt-5.4-mini, rpm: 500", "{ model: gpt-5.4-mni, rpm: 500");
     expect(issuesOf(() => parseConfig(yaml, "x.yaml", noKeys))).toEqual([
-      'tiers[1].deployments[0].model: unknown model "gpt-4.1-mni" (did you mean "gpt-4.1-mini"?)',
+      'tiers[1].deployments[0].model: unknown model "gpt-5.4-mni" (did you mean "gpt-5.4-mini"?)',
     ]);
   });
 
   it("reports every schema problem at once, by path", () => {
     const yaml = defaultYaml
       .replace(
-        "price_per_mtok_usd: { input: 0.10, output: 0.40 }",
-        "price_per_mtok_usd: { input: -1, output: 0.40 }",
+        "price_per_mtok_usd: { input: 0.20, output: 1.25 }",
+        "price_per_mtok_usd: { input: -1, output: 1.25 }",
       )
       .replace(
         "interactive: { soft_ms: 10000, hard_ms: 45000 }",
@@ -68,7 +68,7 @@ describe("loadConfig", () => {
       .replace("kind: anthropic", "kind: antropic");
     const issues = issuesOf(() => parseConfig(yaml, "x.yaml", noKeys));
     expect(issues).toContainEqual(
-      expect.stringMatching(/^models\.gpt-4\.1-nano\.price_per_mtok_usd\.input: /),
+      expect.stringMatching(/^models\.gpt-5\.4-nano\.price_per_mtok_usd\.input: /),
     );
     expect(issues).toContainEqual(
       "tiers[0].time_limits.interactive.soft_ms: soft_ms must be smaller than hard_ms",

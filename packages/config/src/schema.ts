@@ -59,7 +59,7 @@ export const ModelSchema = z
     model_id: z
       .string()
       .min(1)
-      .describe("The provider's own model id, sent on the wire (e.g. `gpt-4.1-mini`)."),
+      .describe("The provider's own model id, sent on the wire (e.g. `gpt-5.4-mini`)."),
     price_per_mtok_usd: z
       .strictObject({
         input: z.number().nonnegative().describe("USD per 1M input (prompt) tokens."),

@@ -81,20 +81,21 @@ describe("a job through the tier queue and worker", () => {
     expect(job.status).toBe("succeeded");
     expect(job.result).toMatchObject({
       provider: "simulated-openai",
-      model: "gpt-4.1-nano",
+      model: "gpt-5.4-nano",
       tier: "fast",
       finish_reason: "stop",
     });
     expect(job.result?.output_text.length).toBeGreaterThan(0);
-    expect(job.result?.confidence_signal).toBe("logprobs");
+    // The default models are reasoning models without logprobs: no signal, so no made-up number.
+    expect(job.result).toMatchObject({ confidence: null, confidence_signal: null });
     expect(job.attempts).toHaveLength(1);
     const [attempt] = job.attempts;
     expect(attempt).toMatchObject({ n: 1, tier: "fast", provider: "simulated-openai", outcome: "succeeded" });
     expect(attempt?.usage.input_tokens).toBeGreaterThan(0);
     expect(attempt?.usage.output_tokens).toBeGreaterThan(0);
-    // gpt-4.1-nano: $0.10 in / $0.40 out per 1M tokens
+    // gpt-5.4-nano: $0.20 in / $1.25 out per 1M tokens
     const expected =
-      ((attempt?.usage.input_tokens ?? 0) * 0.1 + (attempt?.usage.output_tokens ?? 0) * 0.4) / 1e6;
+      ((attempt?.usage.input_tokens ?? 0) * 0.2 + (attempt?.usage.output_tokens ?? 0) * 1.25) / 1e6;
     expect(attempt?.cost_usd).toBeCloseTo(expected, 12);
     expect(job.cost_usd).toBe(attempt?.cost_usd);
 
@@ -109,7 +110,7 @@ describe("a job through the tier queue and worker", () => {
     const job = await finished;
     expect(job.status).toBe("succeeded");
     expect(job.attempts.map((a) => [a.outcome, a.model])).toEqual([
-      ["error", "gpt-4.1-nano"],
+      ["error", "gpt-5.4-nano"],
       ["succeeded", "claude-haiku-4-5"],
     ]);
     expect(job.result?.provider).toBe("simulated-anthropic");
@@ -180,7 +181,7 @@ describe("a job through the tier queue and worker", () => {
     });
     const before = simulator.stats().requests_total;
     const openai = await (await router.submit({ input: "Say hi" })).finished;
-    expect(openai.result).toMatchObject({ provider: "openai", model: "gpt-4.1-nano" });
+    expect(openai.result).toMatchObject({ provider: "openai", model: "gpt-5.4-nano" });
     const anthropic = await (
       await router.submit({ input: `${simMarker({ fault: "500", times: 1 })} Say hi` })
     ).finished;
@@ -202,6 +203,7 @@ describe("a job through the tier queue and worker", () => {
             model_id: "sim-small",
             price_per_mtok_usd: { input: 0, output: 0 },
             context_window: 8192,
+            capabilities: { logprobs: true },
           },
         };
         const fast = doc.tiers[0] as { deployments: unknown[] };
@@ -214,5 +216,9 @@ describe("a job through the tier queue and worker", () => {
     expect(job.status).toBe("succeeded");
     expect(job.result).toMatchObject({ provider: "local", model: "sim-small" });
     expect(job.cost_usd).toBe(0);
+    // This model offers logprobs, so the answer's confidence comes from them.
+    expect(job.result?.confidence_signal).toBe("logprobs");
+    expect(job.result?.confidence).toBeGreaterThan(0);
+    expect(job.result?.confidence).toBeLessThanOrEqual(1);
   });
 });
