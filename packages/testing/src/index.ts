@@ -1,0 +1,15 @@
+export type { DockerEngineCheckOptions } from "./docker-engine.ts";
+export { dockerEngineAnswers } from "./docker-engine.ts";
+export { findExecutable } from "./find-executable.ts";
+export { findFreePort, isPortFree } from "./free-port.ts";
+export { REDIS_URL_KEY } from "./provided-context.ts";
+export type { RedisFixture, RedisFixtureOptions } from "./redis-fixture.ts";
+export { redisFixture } from "./redis-fixture.ts";
+export type { WaitForRedisOptions } from "./redis-ping.ts";
+export { pingRedis, redisProcessId, sendRedisCommand, waitForRedis } from "./redis-ping.ts";
+export type { RedisServerOptions, RedisServerProcess } from "./redis-server-process.ts";
+export { EPHEMERAL_REDIS_ARGS, startRedisServer } from "./redis-server-process.ts";
+export { RedisUnavailableError } from "./redis-unavailable-error.ts";
+export { acquireSharedRedis } from "./shared-redis.ts";
+export type { RedisSource, StartedRedis, StartRedisOptions } from "./start-redis.ts";
+export { startRedis } from "./start-redis.ts";

@@ -1,0 +1,21 @@
+import type { TestProject } from "vitest/node";
+import { REDIS_URL_KEY } from "./provided-context.ts";
+import { acquireSharedRedis } from "./shared-redis.ts";
+
+/**
+ * Vitest `globalSetup`: one Redis for the whole run (see {@link acquireSharedRedis}), whose URL
+ * test files read with `inject("redisUrl")` (or through `redisFixture()`). Stopped when the run ends.
+ *
+ * @example
+ * ```ts
+ * // vitest.config.ts
+ * export default defineProject({
+ *   test: { globalSetup: ["@llmr/testing/vitest-global-setup"] },
+ * });
+ * ```
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const { redis, release } = await acquireSharedRedis();
+  project.provide(REDIS_URL_KEY, redis.url);
+  return release;
+}
