@@ -58,7 +58,10 @@ try {
 const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), {
   retentionSeconds: config.jobs.retentionSeconds,
 });
-const queues = new TierQueues(redis, config);
+const queues = new TierQueues(redis, config, {
+  // Logged once per connection problem by the Redis client already; keep these at debug.
+  onError: (error, queue) => logger.debug({ err: error, queue }, "queue connection error"),
+});
 const app = createApp({ config, redis, store, queues, apiKeys, operators, logger });
 
 const server: Server = app.listen(env.PORT, env.HOST, () => {

@@ -37,7 +37,7 @@ export async function startTestApi(options: {
   redis.on("error", () => undefined); // the app reports Redis trouble per request (503) and in /readyz
   await waitForRedis(redis, 2_000);
   const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
-  const queues = new TierQueues(redis, config);
+  const queues = new TierQueues(redis, config, { onError: () => undefined });
   const app = createApp({
     config,
     redis,

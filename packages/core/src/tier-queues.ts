@@ -35,12 +35,23 @@ export class TierQueues {
   readonly #queues = new Map<string, Queue>();
   readonly #jobOptions: JobsOptions;
 
-  constructor(connection: Redis, config: RouterConfig) {
+  /**
+   * @param options.onError - receives the queues' connection errors (the app logs them; without a
+   *   listener BullMQ prints them to the console). A failed `add` still rejects either way.
+   */
+  constructor(
+    connection: Redis,
+    config: RouterConfig,
+    options: { onError?: (error: Error, queueName: string) => void } = {},
+  ) {
     this.#jobOptions = tierJobOptions(config);
     for (const tier of config.tiers) {
       for (const jobClass of JOB_CLASSES) {
         const name = tierQueueName(tier.name, jobClass);
-        this.#queues.set(name, new Queue(name, { connection, prefix: config.redis.keyPrefix }));
+        const queue = new Queue(name, { connection, prefix: config.redis.keyPrefix });
+        const onError = options.onError;
+        if (onError) queue.on("error", (error) => onError(error, name));
+        this.#queues.set(name, queue);
       }
     }
   }
