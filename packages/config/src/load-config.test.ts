@@ -83,7 +83,7 @@ describe("loadConfig", () => {
 
   it("checks cross references: task tiers, model providers, the default task", () => {
     const yaml = defaultYaml
-      .replace("chat: { default_tier: fast", "chat: { default_tier: fastest")
+      .replace("chat:\n    default_tier: fast", "chat:\n    default_tier: fastest")
       .replace(
         "provider: anthropic\n    model_id: claude-haiku-4-5",
         "provider: antrhopic\n    model_id: claude-haiku-4-5",
@@ -134,5 +134,56 @@ describe("loadConfig", () => {
   it("says clearly when the file is missing or is not YAML", () => {
     expect(issuesOf(() => loadConfig("/nonexistent/router.yaml"))).toEqual([": file not found"]);
     expect(issuesOf(() => parseConfig("tiers: [unclosed", "bad.yaml"))[0]).toMatch(/^: /);
+  });
+});
+
+describe("routing rules and checks in the config", () => {
+  it("compiles the default rules and resolves task checks and escalation", () => {
+    const config = loadConfig(undefined, noKeys);
+    expect(config.rules.map((rule) => rule.name)).toEqual(["long-input", "reasoning-request", "code"]);
+    expect(config.rules[1]?.when.pattern?.test("Please ANALYZE this")).toBe(true);
+    expect(config.tasks.get("summarize")?.checks).toContain("summary_length");
+    expect(config.tasks.get("classify")).toMatchObject({
+      selfReportedConfidence: true,
+      escalation: { minConfidence: 0.7, onQualityFailure: "next", maxEscalations: 2 },
+    });
+  });
+
+  it("names a bad regex, an unknown tier or provider in a rule, and an unknown check", () => {
+    const yaml = defaultYaml
+      .replace('when: { pattern: "```" }', 'when: { pattern: "(unclosed" }')
+      .replace(
+        "    when: { min_input_tokens: 8000 }\n      tier: standard",
+        "    when: { min_input_tokens: 8000 }\n      tier: medium\n      providers: [azure]",
+      )
+      .replace("checks: [empty, truncated, json_schema]", "checks: [empty, truncated, json_schema, no_pii]");
+    const issues = issuesOf(() => parseConfig(yaml, "x.yaml", noKeys));
+    expect(issues).toContainEqual(
+      expect.stringMatching(/^routing\.rules\[2\]\.when\.pattern: not a valid regular expression/),
+    );
+    expect(issues).toContainEqual('routing.rules[0].tier: unknown tier "medium"');
+    expect(issues).toContainEqual('routing.rules[0].providers[0]: unknown provider "azure"');
+    expect(issues).toContainEqual(
+      expect.stringMatching(/^tasks\.classify\.checks\[3\]: unknown check "no_pii"/),
+    );
+  });
+
+  it("resolves a custom check's module against the config file's folder", () => {
+    const yaml = defaultYaml.replace(
+      "checks: [empty, truncated, json_schema]",
+      "checks: [empty, no_pii]\n    custom_checks: [{ name: no_pii, module: ./checks/no-pii.mjs }]",
+    );
+    const task = parseConfig(yaml, "/etc/llmr/router.yaml", noKeys).tasks.get("classify");
+    expect(task?.customChecks).toEqual([{ name: "no_pii", module: "/etc/llmr/checks/no-pii.mjs" }]);
+  });
+
+  it("refuses a rule that does nothing", () => {
+    const yaml = defaultYaml.replace(
+      "    when: { min_input_tokens: 8000 }\n      tier: standard",
+      "    when: { min_input_tokens: 8000 }",
+    );
+    expect(issuesOf(() => parseConfig(yaml, "x.yaml", noKeys))).toEqual([
+      "routing.rules[0]: a rule must set tier, max_tier or providers",
+    ]);
   });
 });

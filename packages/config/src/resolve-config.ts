@@ -1,13 +1,16 @@
+import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import type { ConfigIssue } from "./config-error.ts";
 import type {
   ResolvedDeployment,
   ResolvedModel,
   ResolvedProvider,
+  ResolvedRule,
   ResolvedTask,
   ResolvedTier,
   RouterConfig,
 } from "./router-config.ts";
 import type { RouterConfigDocument } from "./schema.ts";
+import { BUILT_IN_CHECKS } from "./schema.ts";
 
 type ProviderDoc = RouterConfigDocument["providers"][string];
 
@@ -107,13 +110,85 @@ export function resolveConfig(
         message: `unknown tier "${task.default_tier}"${suggest(task.default_tier, seenTiers)}`,
       });
     }
+    const customNames = new Set(task.custom_checks.map((check) => check.name));
+    task.checks.forEach((check, index) => {
+      if (!(BUILT_IN_CHECKS as readonly string[]).includes(check) && !customNames.has(check)) {
+        issues.push({
+          path: `tasks.${name}.checks[${index}]`,
+          message: `unknown check "${check}"; built-in: ${BUILT_IN_CHECKS.join(", ")}, or declare it in custom_checks`,
+        });
+      }
+    });
+    const configDir = source.startsWith("<") ? process.cwd() : dirname(source);
     tasks.set(name, {
       name,
       defaultTier: task.default_tier,
       maxOutputTokens: task.max_output_tokens,
-      escalation: { minConfidence: task.escalation.min_confidence },
+      checks: task.checks,
+      customChecks: task.custom_checks.map((check) => ({
+        name: check.name,
+        module: isAbsolute(check.module) ? check.module : resolvePath(configDir, check.module),
+      })),
+      selfReportedConfidence: task.self_reported_confidence,
+      expectedOutputTokens: task.expected_output_tokens,
+      escalation: {
+        minConfidence: task.escalation.min_confidence,
+        onQualityFailure: task.escalation.on_quality_failure,
+        maxEscalations: task.escalation.max_escalations,
+      },
     });
   }
+
+  const rules: ResolvedRule[] = doc.routing.rules.map((rule, index) => {
+    const path = `routing.rules[${index}]`;
+    for (const [field, tierName] of [
+      ["tier", rule.tier],
+      ["max_tier", rule.max_tier],
+    ] as const) {
+      if (tierName !== undefined && !seenTiers.has(tierName)) {
+        issues.push({
+          path: `${path}.${field}`,
+          message: `unknown tier "${tierName}"${suggest(tierName, seenTiers)}`,
+        });
+      }
+    }
+    rule.providers?.forEach((provider, i) => {
+      if (!(provider in doc.providers)) {
+        issues.push({ path: `${path}.providers[${i}]`, message: `unknown provider "${provider}"` });
+      }
+    });
+    rule.when.task?.forEach((taskName, i) => {
+      if (!(taskName in doc.tasks))
+        issues.push({ path: `${path}.when.task[${i}]`, message: `unknown task "${taskName}"` });
+    });
+    let pattern: RegExp | undefined;
+    if (rule.when.pattern !== undefined) {
+      try {
+        pattern = new RegExp(rule.when.pattern, "i");
+      } catch (error) {
+        issues.push({
+          path: `${path}.when.pattern`,
+          message: `not a valid regular expression: ${(error as Error).message}`,
+        });
+      }
+    }
+    return {
+      name: rule.name,
+      tier: rule.tier,
+      maxTier: rule.max_tier,
+      providers: rule.providers,
+      when: {
+        task: rule.when.task,
+        minInputTokens: rule.when.min_input_tokens,
+        maxInputTokens: rule.when.max_input_tokens,
+        pattern,
+        patternSource: rule.when.pattern,
+        responseFormat: rule.when.response_format,
+        tenant: rule.when.tenant,
+        metadata: rule.when.metadata,
+      },
+    };
+  });
   if (!tasks.has(doc.jobs.default_task)) {
     issues.push({ path: "jobs.default_task", message: `unknown task "${doc.jobs.default_task}"` });
   }
@@ -136,6 +211,7 @@ export function resolveConfig(
       models,
       tiers,
       tasks,
+      rules,
     },
   };
 }

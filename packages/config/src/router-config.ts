@@ -59,11 +59,47 @@ export interface ResolvedTier {
   timeLimits: Record<JobClass, TimeLimits>;
 }
 
+export interface CustomCheckRef {
+  name: string;
+  /** Absolute path (or file URL) of the module; resolved against the config file's folder. */
+  module: string;
+}
+
 export interface ResolvedTask {
   name: string;
   defaultTier: string;
   maxOutputTokens: number;
-  escalation: { minConfidence: number };
+  /** Quality checks to run on every answer, in order (built-in or custom names). */
+  checks: string[];
+  customChecks: CustomCheckRef[];
+  selfReportedConfidence: boolean;
+  expectedOutputTokens: { min: number; max: number } | undefined;
+  escalation: {
+    minConfidence: number;
+    /** After a failed quality check: the next tier up, or straight to the top tier allowed. */
+    onQualityFailure: "next" | "top";
+    maxEscalations: number;
+  };
+}
+
+export interface RuleCondition {
+  task: string[] | undefined;
+  minInputTokens: number | undefined;
+  maxInputTokens: number | undefined;
+  /** Compiled case-insensitive; `patternSource` keeps the text for reasons. */
+  pattern: RegExp | undefined;
+  patternSource: string | undefined;
+  responseFormat: Array<"text" | "json_object" | "json_schema"> | undefined;
+  tenant: string[] | undefined;
+  metadata: Record<string, string> | undefined;
+}
+
+export interface ResolvedRule {
+  name: string;
+  when: RuleCondition;
+  tier: string | undefined;
+  maxTier: string | undefined;
+  providers: string[] | undefined;
 }
 
 export interface Credential {
@@ -84,4 +120,6 @@ export interface RouterConfig {
   /** Cheapest first. */
   tiers: readonly ResolvedTier[];
   tasks: ReadonlyMap<string, ResolvedTask>;
+  /** Routing rules in order (the first that matches and sets a tier picks the starting tier). */
+  rules: readonly ResolvedRule[];
 }

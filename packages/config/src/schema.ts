@@ -148,15 +148,70 @@ export const TierSchema = z
   })
   .describe("A rung of the cost ladder; tiers are listed cheapest first.");
 
+/** Names of the built-in quality checks (see `@llmr/routing`). */
+export const BUILT_IN_CHECKS = [
+  "empty",
+  "truncated",
+  "refusal",
+  "json_schema",
+  "summary_length",
+  "language",
+] as const;
+
+export const CustomCheckSchema = z
+  .strictObject({
+    name: Name.describe("The check's name, as listed in `checks` and shown in attempts."),
+    module: z
+      .string()
+      .min(1)
+      .describe(
+        "Path of an ES module (relative to the config file) whose default export is the check function; see the README.",
+      ),
+  })
+  .describe("A team's own quality check, loaded at start without forking the router.");
+
 export const TaskSchema = z
   .strictObject({
-    default_tier: Name.describe("Tier a job of this task starts at when it pins none."),
+    default_tier: Name.describe(
+      "Tier a job of this task starts at when no routing rule matches and it pins none.",
+    ),
     max_output_tokens: z
       .number()
       .int()
       .positive()
       .default(1024)
       .describe("Default `max_output_tokens` for jobs of this task."),
+    checks: z
+      .array(Name)
+      .default(["empty", "truncated", "refusal", "json_schema", "language"])
+      .describe(
+        `Quality checks run on every answer, in order: built-in (${BUILT_IN_CHECKS.join(", ")}) or custom (\`custom_checks\`).`,
+      ),
+    custom_checks: z
+      .array(CustomCheckSchema)
+      .default([])
+      .describe("This task's own checks, by name and module."),
+    self_reported_confidence: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Ask structured answers for a `confidence` field in [0, 1] and use it as the confidence signal (classify, extract).",
+      ),
+    expected_output_tokens: z
+      .strictObject({
+        min: z
+          .number()
+          .int()
+          .min(0)
+          .describe("Fewer output tokens than this lowers the heuristic confidence."),
+        max: z
+          .number()
+          .int()
+          .positive()
+          .describe("More output tokens than this lowers the heuristic confidence."),
+      })
+      .optional()
+      .describe("How long a good answer usually is, for the text heuristics."),
     escalation: z
       .strictObject({
         min_confidence: z
@@ -164,12 +219,75 @@ export const TaskSchema = z
           .min(0)
           .max(1)
           .default(0.5)
-          .describe("An answer whose confidence is below this escalates to the next tier."),
+          .describe(
+            "An answer whose confidence is below this is `low_confidence` and escalates to the next tier.",
+          ),
+        on_quality_failure: z
+          .enum(["next", "top"])
+          .default("top")
+          .describe(
+            "Where a job goes when an answer fails a quality check: the next tier up, or the top tier allowed.",
+          ),
+        max_escalations: z
+          .number()
+          .int()
+          .min(0)
+          .max(10)
+          .default(2)
+          .describe("Most tier changes one job may make."),
       })
-      .default({ min_confidence: 0.5 })
-      .describe("When an answer is not good enough for this task."),
+      .default({ min_confidence: 0.5, on_quality_failure: "top", max_escalations: 2 })
+      .describe("When an answer is not good enough for this task, and where the job goes then."),
   })
   .describe("A kind of work (chat, summarize, classify, extract, ...).");
+
+/** What a rule looks at; every condition given must hold. */
+export const RuleConditionSchema = z
+  .strictObject({
+    task: z.array(Name).min(1).optional().describe("The job's task is one of these."),
+    min_input_tokens: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("The input (all messages) has more than this many tokens (o200k tokenizer)."),
+    max_input_tokens: z.number().int().min(0).optional().describe("The input has at most this many tokens."),
+    pattern: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("A regular expression (case-insensitive) that matches the input's text."),
+    response_format: z
+      .array(z.enum(["text", "json_object", "json_schema"]))
+      .min(1)
+      .optional()
+      .describe("The job asks for one of these response formats."),
+    tenant: z.array(Name).min(1).optional().describe("The job's API key name is one of these."),
+    metadata: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("The job's metadata has all these key/value pairs."),
+  })
+  .describe("Conditions of a rule; an empty `when` always matches.");
+
+export const RuleSchema = z
+  .strictObject({
+    name: Name.describe("Shown in `routing.reason` and the logs."),
+    when: RuleConditionSchema.default({}),
+    tier: Name.optional().describe("The starting tier when the rule matches."),
+    max_tier: Name.optional().describe("Never escalate above this tier when the rule matches."),
+    providers: z
+      .array(Name)
+      .min(1)
+      .optional()
+      .describe("Only deployments of these providers may serve the job (e.g. a compliance tag)."),
+  })
+  .refine((rule) => rule.tier !== undefined || rule.max_tier !== undefined || rule.providers !== undefined, {
+    message: "a rule must set tier, max_tier or providers",
+  })
+  .describe(
+    "A routing rule: when its conditions hold, it picks the starting tier and/or restricts where the job may go.",
+  );
 
 const CredentialSchema = z.strictObject({
   name: Name.describe("Who this credential belongs to; an API key's name is its tenant."),
@@ -245,6 +363,17 @@ export const RouterConfigSchema = z
     models: z.record(Name, ModelSchema).describe("Models, by the name tiers refer to."),
     tiers: z.array(TierSchema).min(1).describe("Tiers, cheapest first."),
     tasks: z.record(Name, TaskSchema).describe("Tasks, by name."),
+    routing: z
+      .strictObject({
+        rules: z
+          .array(RuleSchema)
+          .default([])
+          .describe(
+            "Evaluated in order; the first rule that matches and sets a tier picks the starting tier.",
+          ),
+      })
+      .default({ rules: [] })
+      .describe("Rule-based choice of the starting tier (no model in the loop)."),
   })
   .describe("Configuration of the LLM job router.");
 
