@@ -38,6 +38,12 @@ function anthropicError(condition: ErrorCondition, requestId: string): ErrorResp
       return error(400, "invalid_request_error", condition.message);
     case "model_not_found":
       return error(404, "not_found_error", `model: ${condition.model}`);
+    case "no_recorded_answer":
+      return error(
+        404,
+        "not_found_error",
+        `No recorded answer for this prompt: model ${condition.model} is served from replay files only.`,
+      );
     case "context_length":
       return error(
         400,

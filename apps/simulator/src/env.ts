@@ -13,6 +13,16 @@ const Env = z.object({
   SIMULATOR_SEED: z.coerce.number().int().optional(),
   /** Multiplies all simulated latency; 0 answers instantly. Default 1. */
   SIMULATOR_LATENCY_SCALE: z.coerce.number().min(0).optional(),
+  /** Replay mode: comma-separated JSONL files of recorded answers (replaces the config's `replay.files`). */
+  SIMULATOR_REPLAY: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((file) => file.trim())
+        .filter(Boolean),
+    )
+    .optional(),
   /** Optional YAML file with `SimulatorOptions` (models, faults, apiKeys…). */
   SIMULATOR_CONFIG: z.string().min(1).optional(),
 });

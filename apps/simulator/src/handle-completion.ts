@@ -10,6 +10,7 @@ import { decideFault, type FaultDecision } from "./fault-plan.ts";
 import { sendJson, sleep, startSse, untilAborted } from "./http-io.ts";
 import { totalLatencyMs } from "./latency.ts";
 import type { ProtocolAdapter, ResponseMeta } from "./protocol.ts";
+import { replayCompletion } from "./replay-completion.ts";
 import { openRequestScope, type RequestScope } from "./request-scope.ts";
 import type { SimulatorRuntime } from "./runtime.ts";
 import { type CompletionPlan, simulateCompletion } from "./simulate.ts";
@@ -23,6 +24,12 @@ export async function handleCompletion(
   const scope = openRequestScope(runtime, protocol, req, res);
   const admitted = await admitRequest(scope);
   if (!admitted) return;
+  const recorded = runtime.replay?.lookup(admitted.request, admitted.modelId);
+  if (recorded?.kind !== "answer" && runtime.replayOnlyModels.has(admitted.modelId)) {
+    // A replay-only model has no behaviour of its own to fall back on: say so rather than invent one.
+    scope.fail({ kind: "no_recorded_answer", model: admitted.modelId });
+    return;
+  }
   const fault = chooseFault(runtime, admitted);
   if (fault) runtime.stats.recordFault(fault.kind);
   const rateLimitHeaders = protocol.rateLimitHeaders(admitted.rateLimit);
@@ -47,7 +54,7 @@ export async function handleCompletion(
     return;
   }
 
-  const plan = simulateCompletion({
+  const input = {
     request: admitted.request,
     modelId: admitted.modelId,
     model: admitted.model,
@@ -56,19 +63,26 @@ export async function handleCompletion(
     inputTokens: admitted.inputTokens,
     seed: runtime.options.seed,
     latencyScale: runtime.options.latencyScale,
-  });
+  };
+  const plan =
+    recorded?.kind === "answer"
+      ? replayCompletion({ ...input, recordedText: recorded.text })
+      : simulateCompletion(input);
   const meta: ResponseMeta = {
     id: `${protocol.idPrefix}${scope.requestId.slice("req_sim_".length)}`,
     created: Math.floor(Date.now() / 1000),
     model: admitted.modelId,
     requestId: scope.requestId,
   };
-  const headers: OutgoingHttpHeaders = {
-    ...rateLimitHeaders,
+  const headers: OutgoingHttpHeaders = { ...rateLimitHeaders };
+  if (plan.judgement) {
     // Debug aids for benchmarks: what the simulated model "thought" of the request.
-    "x-llmr-sim-difficulty": String(plan.judgement.difficulty),
-    "x-llmr-sim-confidence": String(plan.judgement.confidence),
-  };
+    headers["x-llmr-sim-difficulty"] = String(plan.judgement.difficulty);
+    headers["x-llmr-sim-confidence"] = String(plan.judgement.confidence);
+  } else {
+    // A recorded answer: say so, and nothing more (no record id, no grade).
+    headers["x-llmr-sim-replay"] = "1";
+  }
   if (admitted.request.stream) await answerStream(scope, plan, meta, admitted, headers);
   else await answerJson(scope, plan, meta, admitted, headers);
 }

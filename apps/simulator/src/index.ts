@@ -9,6 +9,7 @@ export { type FaultKind, type FaultRates, faultKinds } from "./fault-kinds.ts";
 export { type SimDirectives, type SimMarkerInput, simMarker, stripMarkers } from "./marker.ts";
 export { defaultModels, type SimulatedModel } from "./model-table.ts";
 export { type SimulatorOptions, simulatorOptionsSchema } from "./options.ts";
-export { type RunningSimulator, startSimulator } from "./server.ts";
+export { ReplayFileError } from "./replay-files.ts";
+export { type ReplaySummary, type RunningSimulator, startSimulator } from "./server.ts";
 export type { RequestOutcome, SimulatorStats } from "./stats.ts";
 export { countTokens, tokenize } from "./tokenizer.ts";

@@ -3,6 +3,7 @@
  * starts the simulator, logs one JSON line that says SIMULATOR, and closes cleanly on SIGINT/SIGTERM.
  */
 import { readFile } from "node:fs/promises";
+import { dirname, resolve as resolvePath } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { env, processDefaults } from "./env.ts";
 import type { SimulatorOptions } from "./options.ts";
@@ -12,7 +13,11 @@ async function loadConfig(path: string | undefined): Promise<SimulatorOptions> {
   if (path === undefined) return {};
   const parsed: unknown = parseYaml(await readFile(path, "utf8"));
   // startSimulator validates the options; an empty file is no options.
-  return (parsed ?? {}) as SimulatorOptions;
+  const options = (parsed ?? {}) as SimulatorOptions;
+  // Replay files named in the config are relative to the config file, as a reader of it expects.
+  const files = options.replay?.files;
+  if (!Array.isArray(files)) return options;
+  return { ...options, replay: { files: files.map((file) => resolvePath(dirname(path), String(file))) } };
 }
 
 const fileOptions = await loadConfig(env.SIMULATOR_CONFIG);
@@ -22,6 +27,7 @@ const simulator = await startSimulator({
   port: env.SIMULATOR_PORT ?? fileOptions.port ?? processDefaults.port,
   seed: env.SIMULATOR_SEED ?? fileOptions.seed ?? processDefaults.seed,
   latencyScale: env.SIMULATOR_LATENCY_SCALE ?? fileOptions.latencyScale ?? processDefaults.latencyScale,
+  replay: env.SIMULATOR_REPLAY?.length ? { files: env.SIMULATOR_REPLAY } : fileOptions.replay,
 });
 
 console.log(
@@ -33,6 +39,7 @@ console.log(
     openaiBaseUrl: `${simulator.url}/v1`,
     anthropicBaseUrl: simulator.url,
     config: env.SIMULATOR_CONFIG ?? null,
+    replay: simulator.replay ?? null,
   }),
 );
 

@@ -52,6 +52,14 @@ export function openAiError(condition: ErrorCondition): ErrorResponse {
         null,
         "model_not_found",
       );
+    case "no_recorded_answer":
+      return errorResponse(
+        404,
+        `No recorded answer for this prompt: model \`${condition.model}\` is served from replay files only. ${simulated}`,
+        "invalid_request_error",
+        null,
+        "no_recorded_answer",
+      );
     case "context_length":
       return errorResponse(
         400,

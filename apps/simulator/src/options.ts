@@ -22,6 +22,13 @@ export interface SimulatorOptions {
   faults?: FaultRates;
   /** When set, only these API keys are accepted (others get 401); otherwise any non-empty key is. @defaultValue undefined */
   apiKeys?: string[];
+  /**
+   * Replay mode: JSONL files of recorded answers (`{"messages", "responses": {"<model>": {"text"}}}` per
+   * line), read at start. A request whose turns match a record is answered, for a model that record
+   * answered, with the recorded text; models only the files know are added to the model table.
+   * @defaultValue undefined (every answer is generated)
+   */
+  replay?: { files: string[] };
 }
 
 /** Options with defaults applied. */
@@ -33,6 +40,8 @@ export interface ResolvedOptions {
   models: Record<string, Partial<SimulatedModel>>;
   faults: FaultRates;
   apiKeys: ReadonlySet<string> | undefined;
+  /** Replay files to read at start; empty when replay mode is off. */
+  replayFiles: readonly string[];
 }
 
 const probability = z.number().min(0).max(1);
@@ -65,6 +74,7 @@ export const simulatorOptionsSchema: z.ZodType<SimulatorOptions> = z.strictObjec
   models: z.record(z.string().min(1), modelSchema).optional(),
   faults: faultRatesSchema.optional(),
   apiKeys: z.array(z.string().min(1)).optional(),
+  replay: z.strictObject({ files: z.array(z.string().min(1)).min(1) }).optional(),
 });
 
 /** Validates options and applies defaults; throws a `RangeError` naming the bad path. */
@@ -80,5 +90,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     models: value.models ?? {},
     faults: value.faults ?? {},
     apiKeys: value.apiKeys ? new Set(value.apiKeys) : undefined,
+    replayFiles: value.replay?.files ?? [],
   };
 }

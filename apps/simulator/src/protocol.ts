@@ -36,6 +36,8 @@ export type ErrorCondition =
   | { kind: "body_too_large" }
   | { kind: "invalid_request"; message: string; param: string | null }
   | { kind: "model_not_found"; model: string }
+  /** Replay mode: the replay files hold no answer of this replay-only model to the prompt. */
+  | { kind: "no_recorded_answer"; model: string }
   | { kind: "context_length"; model: string; limit: number; requested: number }
   | {
       kind: "rate_limited";

@@ -6,6 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { sendJson } from "./http-io.ts";
 import { resolveOptions, type SimulatorOptions } from "./options.ts";
+import { readReplayFiles } from "./replay-files.ts";
+import { buildReplayIndex } from "./replay-index.ts";
 import { route } from "./routes.ts";
 import { createRuntime, resetRuntime, statsOf } from "./runtime.ts";
 import type { SimulatorStats } from "./stats.ts";
@@ -17,14 +19,26 @@ export interface RunningSimulator {
   port: number;
   /** The counters also served at `GET /_sim/stats`. */
   stats(): SimulatorStats;
+  /** Replay mode's files, conversations and models; undefined when every answer is generated. */
+  replay: ReplaySummary | undefined;
   /** Zeroes the counters, the `times=` counts and the rate-limit windows. */
   reset(): void;
   /** Stops listening and destroys every open connection, hanging requests included. */
   close(): Promise<void>;
 }
 
+/** What replay mode read at start. */
+export interface ReplaySummary {
+  files: string[];
+  /** Distinct recorded conversations. */
+  conversations: number;
+  /** Models with at least one recorded answer. */
+  models: string[];
+}
+
 /**
- * Starts a simulator.
+ * Starts a simulator. With `replay`, its files are read first; a file that cannot be read or holds a
+ * malformed line rejects with a `ReplayFileError` naming the file and line.
  *
  * @example
  * const sim = await startSimulator({ latencyScale: 0 });
@@ -34,7 +48,11 @@ export interface RunningSimulator {
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const resolved = resolveOptions(options);
-  const runtime = createRuntime(resolved);
+  const replay =
+    resolved.replayFiles.length > 0
+      ? buildReplayIndex(await readReplayFiles(resolved.replayFiles))
+      : undefined;
+  const runtime = createRuntime(resolved, replay);
   const sockets = new Set<Socket>();
   runtime.openConnections = () => sockets.size;
 
@@ -69,6 +87,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   return {
     url: `http://${hostForUrl}:${port}`,
     port,
+    replay: replay && {
+      files: [...resolved.replayFiles],
+      conversations: replay.size,
+      models: [...replay.models],
+    },
     stats: () => statsOf(runtime),
     reset: () => resetRuntime(runtime),
     close: () => {

@@ -5,12 +5,12 @@
 import { breakJson, composeAnswer, type OutputFormat } from "./compose-answer.ts";
 import { estimateDifficulty, type Judgement, judge } from "./difficulty.ts";
 import type { FaultDecision } from "./fault-plan.ts";
+import { type FinishReason, fitAnswer } from "./fit-answer.ts";
 import { type LatencyPlan, planLatency } from "./latency.ts";
 import { type TokenLogprob, tokenLogprobs } from "./logprobs.ts";
 import type { SimDirectives } from "./marker.ts";
 import type { SimulatedModel } from "./model-table.ts";
 import { rngFromParts } from "./rng.ts";
-import { tokenize } from "./tokenizer.ts";
 
 export interface ChatTurn {
   role: "user" | "assistant";
@@ -34,7 +34,7 @@ export interface SimRequest {
   includeUsage: boolean;
 }
 
-export type FinishReason = "stop" | "length";
+export type { FinishReason } from "./fit-answer.ts";
 
 export interface CompletionPlan {
   text: string;
@@ -46,7 +46,8 @@ export interface CompletionPlan {
   inputTokens: number;
   outputTokens: number;
   latency: LatencyPlan;
-  judgement: Judgement;
+  /** What the simulated model "thought" of the request; absent for replayed (recorded) answers. */
+  judgement?: Judgement;
 }
 
 export interface SimulateInput {
@@ -70,7 +71,7 @@ export function simulateCompletion(input: SimulateInput): CompletionPlan {
   // Temperature is part of the wording seed: a different temperature may word the answer differently.
   const rng = rngFromParts(seed, "answer", input.modelId, promptText, request.temperature ?? "default");
   const question = [...request.messages].reverse().find((turn) => turn.role === "user")?.content ?? "";
-  let text = composeAnswer({
+  let composed = composeAnswer({
     system: request.system,
     question,
     format: request.format,
@@ -78,19 +79,8 @@ export function simulateCompletion(input: SimulateInput): CompletionPlan {
     rng,
     maxOutputTokens,
   });
-  if (fault?.kind === "malformed_json" && request.format.type !== "text") text = breakJson(text);
-
-  let tokens = tokenize(text);
-  let finish: FinishReason = "stop";
-  if (fault?.kind === "truncate") {
-    tokens = tokens.slice(0, Math.max(1, Math.floor(tokens.length / 2)));
-    finish = "length";
-  }
-  if (tokens.length > maxOutputTokens) {
-    tokens = tokens.slice(0, maxOutputTokens);
-    finish = "length";
-  }
-  text = tokens.join("");
+  if (fault?.kind === "malformed_json" && request.format.type !== "text") composed = breakJson(composed);
+  const { text, tokens, finish } = fitAnswer(composed, fault, maxOutputTokens);
 
   const latencyRng = rngFromParts(seed, "latency", input.modelId, promptText);
   const latency = planLatency({
@@ -119,7 +109,7 @@ export function simulateCompletion(input: SimulateInput): CompletionPlan {
 }
 
 /** The prompt as one string, for the seeded hashes (roles included so a moved line changes it). */
-function promptFingerprint(request: SimRequest): string {
+export function promptFingerprint(request: SimRequest): string {
   const turns = request.messages.map((turn) => `${turn.role}: ${turn.content}`);
   return [`system: ${request.system}`, ...turns].join("\n");
 }

@@ -22,6 +22,10 @@ export const Env = z.object({
   WORKER_TIERS: list,
   /** Run only these classes (`interactive`, `batch`); both when unset. */
   WORKER_CLASSES: list.pipe(z.array(z.enum(["interactive", "batch"])).optional()),
+  /** Job lock duration: a crashed worker's jobs are taken up by another after about this long. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** Crash (SIGKILL itself) at a named point, for crash tests only. Never set in production. */
+  LLMR_FAILPOINT: z.enum(["after-escalation-recorded"]).optional(),
   /** pino level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

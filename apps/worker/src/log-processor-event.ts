@@ -40,6 +40,12 @@ export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
       else logger.warn(fields, `attempt ${attempt.n} ${attempt.outcome}: ${attempt.detail}`);
       return;
     }
+    case "escalated":
+      logger.info(
+        { job_id: event.jobId, tenant: event.tenant, from: event.from, to: event.to },
+        `job escalated ${event.from} → ${event.to}: ${event.reason}`,
+      );
+      return;
     case "finished":
       logger.info(
         {

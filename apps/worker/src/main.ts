@@ -8,7 +8,9 @@ import {
   ProviderPool,
   RedisKeys,
   startTierWorkers,
+  TierQueues,
 } from "@llmr/core";
+import { createCheckRegistry } from "@llmr/routing";
 import { Env } from "./env.ts";
 import { logProcessorEvent } from "./log-processor-event.ts";
 import { createLogger } from "./logger.ts";
@@ -30,6 +32,14 @@ try {
 }
 for (const line of describeConfig(config)) logger.info(line);
 
+// Custom quality checks are loaded now, so a missing or broken module stops the start, not a job.
+try {
+  await Promise.all([...config.tasks.values()].map((task) => createCheckRegistry(task.customChecks)));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(78); // EX_CONFIG
+}
+
 const redis = createRedis(env.REDIS_URL, "worker");
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 try {
@@ -43,17 +53,32 @@ try {
 const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), {
   retentionSeconds: config.jobs.retentionSeconds,
 });
+const queues = new TierQueues(redis, config, {
+  onError: (error, queue) => logger.warn({ err: error, queue }, "queue connection error"),
+});
+const failpoint = env.LLMR_FAILPOINT;
 const workers = startTierWorkers(
   redis,
   {
     config,
     store,
+    queues,
     providers: new ProviderPool(config),
     onEvent: (event) => logProcessorEvent(logger, event),
+    ...(failpoint
+      ? {
+          failpoint: (name) => {
+            if (name !== failpoint) return;
+            logger.warn(`failpoint ${name}: crashing on purpose (LLMR_FAILPOINT)`);
+            process.kill(process.pid, "SIGKILL");
+          },
+        }
+      : {}),
   },
   {
     ...(env.WORKER_TIERS ? { tiers: env.WORKER_TIERS } : {}),
     ...(env.WORKER_CLASSES ? { classes: env.WORKER_CLASSES } : {}),
+    lockDurationMs: env.WORKER_LOCK_DURATION_MS,
   },
 );
 for (const { worker } of workers) {
@@ -72,6 +97,7 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, SHUTDOWN_GRACE_MS).unref();
   await closeTierWorkers(workers);
+  await queues.close();
   redis.disconnect();
   clearTimeout(force);
   process.exit(0);

@@ -1,4 +1,3 @@
-export { computeConfidence } from "./confidence.ts";
 export { attemptCostUsd, sumCostUsd } from "./cost.ts";
 export type { RequestIssue } from "./errors/request-validation-error.ts";
 export { RequestValidationError } from "./errors/request-validation-error.ts";

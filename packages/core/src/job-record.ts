@@ -1,4 +1,5 @@
 import type { JobClass } from "@llmr/config";
+import type { RouteRequirements } from "@llmr/routing";
 import type { ChatMessage, ResponseFormat } from "./job-request.ts";
 
 /** The public job object of the HTTP contract (`GET /v1/jobs/{id}`). Field names are the contract's. */
@@ -20,6 +21,13 @@ export interface Usage {
   output_tokens: number;
 }
 
+/** One quality check's verdict on an answer. */
+export interface CheckVerdict {
+  name: string;
+  passed: boolean;
+  reason: string;
+}
+
 export interface Attempt {
   n: number;
   tier: string;
@@ -32,8 +40,23 @@ export interface Attempt {
   latency_ms: number;
   usage: Usage;
   cost_usd: number;
+  /** The answer's confidence in [0, 1] and the signal it came from; null when the call gave no answer. */
+  confidence: number | null;
+  confidence_signal: string | null;
+  /** Every quality check run on the answer, passed or not (empty when the call gave no answer). */
+  checks: CheckVerdict[];
+  /** The answer itself when it was not accepted (low confidence, failed check), so the history keeps it. */
+  output_text: string | null;
   started_at: string;
   finished_at: string;
+}
+
+/** A move of the job to another tier, and why. */
+export interface Escalation {
+  from_tier: string;
+  to_tier: string;
+  reason: string;
+  at: string;
 }
 
 export interface JobResult {
@@ -61,7 +84,14 @@ export interface PublicJob {
   class: JobClass;
   task: string;
   tier: string;
-  routing: { initial_tier: string; max_tier: string; reason: string };
+  routing: {
+    initial_tier: string;
+    max_tier: string;
+    /** The rule or default that chose the starting tier, in words. */
+    reason: string;
+    /** Every escalation so far, oldest first. */
+    escalations: Escalation[];
+  };
   result: JobResult | null;
   attempts: Attempt[];
   cost_usd: number;
@@ -83,10 +113,24 @@ export interface NormalizedRequest {
   webhook_url: string | undefined;
 }
 
+/** Where the job may go, decided at submission (rules, request, capabilities). */
+export interface RouteConstraints {
+  /** What a deployment must offer (JSON mode, context window, allowed providers): see `@llmr/routing`. */
+  requirements: RouteRequirements;
+  input_tokens: number;
+}
+
 /** The stored record: the public job plus what only the router sees. */
 export interface JobRecord {
   job: PublicJob;
   /** The API key name that owns the job; other tenants get 404. */
   tenant: string;
   request: NormalizedRequest;
+  route: RouteConstraints;
+  /**
+   * How many times the job has been queued (1 = its first tier). The BullMQ job of hop n is
+   * `<id>.<n>`; a BullMQ job whose hop is behind the record's is a leftover and only makes sure
+   * the current hop is queued.
+   */
+  hop: number;
 }

@@ -11,7 +11,7 @@ function issuesFor(body: unknown) {
   const parsed = JobRequestSchema.safeParse(body);
   if (parsed.success) {
     try {
-      normalizeRequest(parsed.data, config);
+      normalizeRequest(parsed.data, config, "tenant-a");
       return [];
     } catch (error) {
       if (error instanceof RequestValidationError) return error.issues;
@@ -23,7 +23,7 @@ function issuesFor(body: unknown) {
 
 describe("job request validation", () => {
   it("turns input into one user message and applies the task's defaults", () => {
-    const routed = normalizeRequest(JobRequestSchema.parse({ input: "hi" }), config);
+    const routed = normalizeRequest(JobRequestSchema.parse({ input: "hi" }), config, "tenant-a");
     expect(routed.request.messages).toEqual([{ role: "user", content: "hi" }]);
     expect(routed).toMatchObject({
       class: "interactive",
@@ -59,19 +59,37 @@ describe("job request validation", () => {
     ]);
     expect(issuesFor({ input: "x", tier: "turbo" })[0]?.param).toBe("tier");
     expect(issuesFor({ input: "x", tier: "capable", max_tier: "fast" })).toEqual([
-      { param: "tier", message: 'tier "capable" is above max_tier "fast"' },
+      { param: "tier", message: 'tier "capable" is above the job\'s max_tier "fast" (the request)' },
     ]);
   });
 
+  it("routes by rule, saying which rule and why", () => {
+    const routed = normalizeRequest(
+      JobRequestSchema.parse({ input: "Please analyze these logs" }),
+      config,
+      "tenant-a",
+    );
+    expect(routed.initialTier.name).toBe("standard");
+    expect(routed.reason).toMatch(/^rule "reasoning-request": /);
+    expect(routed.route.input_tokens).toBeGreaterThan(0);
+  });
+
   it("honours a pinned tier and caps a task's default tier by max_tier, saying why", () => {
-    const pinned = normalizeRequest(JobRequestSchema.parse({ input: "x", tier: "standard" }), config);
+    const pinned = normalizeRequest(
+      JobRequestSchema.parse({ input: "x", tier: "standard" }),
+      config,
+      "tenant-a",
+    );
     expect(pinned.initialTier.name).toBe("standard");
     expect(pinned.reason).toBe('tier "standard" pinned by the request');
     const capped = normalizeRequest(
       JobRequestSchema.parse({ input: "x", task: "extract", max_tier: "fast" }),
       config,
+      "tenant-a",
     );
     expect(capped.initialTier.name).toBe("fast");
-    expect(capped.reason).toBe('task "extract" defaults to "standard", capped by max_tier "fast"');
+    expect(capped.reason).toBe(
+      'task "extract" starts at its default tier "standard"; capped by max_tier "fast" (the request)',
+    );
   });
 });

@@ -1,7 +1,8 @@
 import type { JobClass, ResolvedTier, RouterConfig } from "@llmr/config";
+import { chooseRoute } from "@llmr/routing";
 import type { RequestIssue } from "./errors/request-validation-error.ts";
 import { RequestValidationError } from "./errors/request-validation-error.ts";
-import type { NormalizedRequest } from "./job-record.ts";
+import type { NormalizedRequest, RouteConstraints } from "./job-record.ts";
 import type { JobRequest } from "./job-request.ts";
 
 export interface RoutedRequest {
@@ -11,16 +12,18 @@ export interface RoutedRequest {
   maxTier: ResolvedTier;
   /** Why this tier, in words (shown in `routing.reason` and the log). */
   reason: string;
+  route: RouteConstraints;
   request: NormalizedRequest;
   metadata: Record<string, string>;
 }
 
 /**
- * Checks a schema-valid request against the config (task and tiers exist, `tier` ≤ `max_tier`),
- * applies defaults and picks the starting tier: the pinned tier, else the task's default, capped
- * by `max_tier`. Throws `RequestValidationError` naming the field.
+ * Checks a schema-valid request against the config (task and tiers exist), applies the task's
+ * defaults and routes it: the routing rules, the pinned `tier` and `max_tier`, and the
+ * deployments' capabilities decide the starting tier (see `@llmr/routing`'s `chooseRoute`).
+ * Throws `RequestValidationError` naming the field.
  */
-export function normalizeRequest(request: JobRequest, config: RouterConfig): RoutedRequest {
+export function normalizeRequest(request: JobRequest, config: RouterConfig, tenant: string): RoutedRequest {
   const issues: RequestIssue[] = [];
   const taskName = request.task ?? config.jobs.defaultTask;
   const task = config.tasks.get(taskName);
@@ -29,54 +32,59 @@ export function normalizeRequest(request: JobRequest, config: RouterConfig): Rou
       param: "task",
       message: `unknown task "${taskName}"; known: ${known(config.tasks.keys())}`,
     });
-
-  const tierNames = () => known(config.tiers.map((tier) => tier.name));
-  const findTier = (name: string | undefined, param: string) => {
-    if (name === undefined) return undefined;
-    const tier = config.tiers.find((candidate) => candidate.name === name);
-    if (!tier) issues.push({ param, message: `unknown tier "${name}"; known: ${tierNames()}` });
-    return tier;
-  };
-  const pinned = findTier(request.tier, "tier");
-  const ceiling = findTier(request.max_tier, "max_tier");
-  if (pinned && ceiling && pinned.rank > ceiling.rank) {
-    issues.push({ param: "tier", message: `tier "${pinned.name}" is above max_tier "${ceiling.name}"` });
+  for (const param of ["tier", "max_tier"] as const) {
+    const name = request[param];
+    if (name !== undefined && !config.tiers.some((tier) => tier.name === name)) {
+      issues.push({
+        param,
+        message: `unknown tier "${name}"; known: ${known(config.tiers.map((tier) => tier.name))}`,
+      });
+    }
   }
   if (issues.length > 0 || !task) throw new RequestValidationError(issues);
 
-  const top = config.tiers[config.tiers.length - 1] as ResolvedTier;
-  const maxTier = ceiling ?? top;
-  let initialTier: ResolvedTier;
-  let reason: string;
-  if (pinned) {
-    initialTier = pinned;
-    reason = `tier "${pinned.name}" pinned by the request`;
-  } else {
-    const taskTier = config.tiers.find((tier) => tier.name === task.defaultTier) as ResolvedTier;
-    initialTier = taskTier.rank > maxTier.rank ? maxTier : taskTier;
-    reason =
-      initialTier === taskTier
-        ? `task "${task.name}" starts at its default tier "${taskTier.name}"`
-        : `task "${task.name}" defaults to "${taskTier.name}", capped by max_tier "${maxTier.name}"`;
-  }
-
   const messages = request.messages ?? [{ role: "user" as const, content: request.input ?? "" }];
+  const maxOutputTokens = request.max_output_tokens ?? task.maxOutputTokens;
+  const metadata = request.metadata ?? {};
+  const decision = chooseRoute(
+    {
+      task: task.name,
+      messages,
+      responseFormat: request.response_format?.type ?? "text",
+      maxOutputTokens,
+      tenant,
+      metadata,
+      ...(request.tier === undefined ? {} : { pinnedTier: request.tier }),
+      ...(request.max_tier === undefined ? {} : { requestedMaxTier: request.max_tier }),
+    },
+    config,
+  );
+  if (decision.refused)
+    throw new RequestValidationError([{ param: decision.param, message: decision.message }]);
+
   return {
     class: request.class,
     task: task.name,
-    initialTier,
-    maxTier,
-    reason,
-    metadata: request.metadata ?? {},
+    initialTier: tierNamed(config, decision.initialTier),
+    maxTier: tierNamed(config, decision.maxTier),
+    reason: decision.reason,
+    route: { requirements: decision.requirements, input_tokens: decision.inputTokens },
+    metadata,
     request: {
       messages,
       response_format: request.response_format,
-      max_output_tokens: request.max_output_tokens ?? task.maxOutputTokens,
+      max_output_tokens: maxOutputTokens,
       temperature: request.temperature,
       timeouts: { soft_ms: request.timeouts?.soft_ms, hard_ms: request.timeouts?.hard_ms },
       webhook_url: request.webhook?.url,
     },
   };
+}
+
+function tierNamed(config: RouterConfig, name: string): ResolvedTier {
+  const tier = config.tiers.find((candidate) => candidate.name === name);
+  if (!tier) throw new Error(`routing chose unknown tier "${name}"`);
+  return tier;
 }
 
 function known(names: Iterable<string>): string {

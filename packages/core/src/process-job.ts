@@ -1,16 +1,22 @@
-import type { ResolvedDeployment, ResolvedTier, RouterConfig } from "@llmr/config";
-import type { CompletionRequest, CompletionResult } from "@llmr/providers";
-import { FatalProviderError, ProviderAbortedError, RetryableProviderError } from "@llmr/providers";
+import type { ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
+import type { CheckRegistry } from "@llmr/routing";
+import { createCheckRegistry } from "@llmr/routing";
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
-import { computeConfidence } from "./confidence.ts";
+import { buildCompletionRequest, parseOutputJson } from "./build-completion-request.ts";
+import type { CallOutcome } from "./call-provider.ts";
+import { callProvider } from "./call-provider.ts";
 import { attemptCostUsd, sumCostUsd } from "./cost.ts";
+import { deploymentsFor } from "./deployments-for.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
-import type { Attempt, AttemptOutcome, JobRecord, PublicJob } from "./job-record.ts";
+import type { Attempt, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { JobStore } from "./job-store.ts";
+import type { Judgement } from "./judge-answer.ts";
+import { judgeAnswer } from "./judge-answer.ts";
 import type { ProviderPool } from "./provider-pool.ts";
 import { retryDelayMs } from "./retry-delay.ts";
+import type { TierQueues } from "./tier-queues.ts";
 import { QueuePayloadSchema } from "./tier-queues.ts";
 
 /** What the processor tells the app (which logs it); packages don't log. */
@@ -18,36 +24,46 @@ export type ProcessorEvent =
   | { type: "started"; jobId: string; tenant: string; tier: string; deployment: string }
   | { type: "slow"; jobId: string; tenant: string; tier: string; deployment: string; elapsedMs: number }
   | { type: "attempt"; jobId: string; tenant: string; attempt: Attempt; retryInMs: number | null }
+  | { type: "escalated"; jobId: string; tenant: string; from: string; to: string; reason: string }
   | { type: "finished"; jobId: string; tenant: string; job: PublicJob }
   | { type: "skipped"; jobId: string; reason: string };
+
+/**
+ * Named points where a test may crash the worker on purpose (`LLMR_FAILPOINT`), to prove that
+ * the step after them survives a crash.
+ */
+export type Failpoint = "after-escalation-recorded";
 
 export interface ProcessorDeps {
   config: RouterConfig;
   store: JobStore;
   providers: ProviderPool;
+  /** Where escalated jobs are queued again. */
+  queues: TierQueues;
   onEvent?: (event: ProcessorEvent) => void;
+  failpoint?: (name: Failpoint) => void;
   now?: () => Date;
 }
 
-/** How one call ended, before it becomes an attempt in the history. */
-type CallOutcome =
-  | { ok: true; result: CompletionResult }
-  | {
-      ok: false;
-      outcome: AttemptOutcome;
-      detail: string;
-      retryable: boolean;
-      retryAfterMs: number | undefined;
-    };
-
 /**
- * The BullMQ processor of every tier queue: one run = one provider call = one attempt in the job's
- * history. Retryable failures throw `RetryLaterError` (BullMQ runs the job again, on the tier's next
- * deployment); fatal ones and the last allowed try end the job `failed` with the reason.
+ * The BullMQ processor of every tier queue: one run = one provider call = one attempt in the
+ * job's history. The answer is judged (quality checks, confidence) and accepted, escalated to a
+ * higher tier (a new BullMQ job under the same public id) or failed. Retryable call failures throw
+ * `RetryLaterError` (BullMQ runs the job again, on the tier's next deployment); fatal ones and the
+ * last allowed try end the job `failed`.
  */
 export function createJobProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const emit = deps.onEvent ?? (() => undefined);
+  const registries = new Map<string, Promise<CheckRegistry>>();
+  const registryFor = (task: ResolvedTask) => {
+    let registry = registries.get(task.name);
+    if (!registry) {
+      registry = createCheckRegistry(task.customChecks);
+      registries.set(task.name, registry);
+    }
+    return registry;
+  };
 
   return async function processJob(job: Job, _token?: string, jobSignal?: AbortSignal): Promise<string> {
     const payload = QueuePayloadSchema.safeParse(job.data);
@@ -64,14 +80,34 @@ export function createJobProcessor(deps: ProcessorDeps) {
       emit({ type: "skipped", jobId, reason: `already ${record.job.status}` });
       return "skipped";
     }
+    if (payload.data.hop < record.hop) {
+      // The record moved on to a later hop (an escalation) but this BullMQ job did not finish:
+      // the worker died between the two steps. Queue the current hop (a no-op when it is queued).
+      await deps.queues.add(record.job.tier, record.job.class, { job_id: jobId, hop: record.hop });
+      emit({ type: "skipped", jobId, reason: `hop ${payload.data.hop} superseded by hop ${record.hop}` });
+      return "superseded";
+    }
+    if (payload.data.hop > record.hop) {
+      emit({
+        type: "skipped",
+        jobId,
+        reason: `hop ${payload.data.hop} is ahead of the record (${record.hop})`,
+      });
+      return "skipped";
+    }
+
+    const task = findTask(deps.config, record.job.task);
     const tier = findTier(deps.config, record.job.tier);
-    if (tier.deployments.length === 0) throw new UnrecoverableError(`tier ${tier.name} has no deployments`);
+    const deployments = deploymentsFor(tier, record.route);
+    if (deployments.length === 0) {
+      throw new UnrecoverableError(`tier ${tier.name} has no deployment this job can use (config changed?)`);
+    }
     // Each BullMQ try of this hop moves to the tier's next deployment: the fallback within a tier.
-    const deployment = tier.deployments[job.attemptsMade % tier.deployments.length] as ResolvedDeployment;
+    const deployment = deployments[job.attemptsMade % deployments.length] as ResolvedDeployment;
 
     const startedAt = now();
     await deps.store.update(jobId, (current) =>
-      TERMINAL_STATUSES.has(current.job.status)
+      TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop
         ? undefined
         : {
             ...current,
@@ -87,48 +123,75 @@ export function createJobProcessor(deps: ProcessorDeps) {
     const limits = tier.timeLimits[record.job.class];
     const hardMs = Math.min(record.request.timeouts.hard_ms ?? limits.hardMs, limits.hardMs);
     const softMs = Math.min(record.request.timeouts.soft_ms ?? limits.softMs, hardMs);
-    const softTimer = setTimeout(
-      () =>
-        emit({
-          type: "slow",
-          jobId,
-          tenant: record.tenant,
-          tier: tier.name,
-          deployment: deployment.id,
-          elapsedMs: Date.now() - startedAt.getTime(),
-        }),
-      softMs,
-    );
-    const call = await callProvider(deps, deployment, record, hardMs, jobSignal).finally(() =>
-      clearTimeout(softTimer),
-    );
+    const softTimer = setTimeout(() => {
+      const elapsedMs = Date.now() - startedAt.getTime();
+      emit({
+        type: "slow",
+        jobId,
+        tenant: record.tenant,
+        tier: tier.name,
+        deployment: deployment.id,
+        elapsedMs,
+      });
+    }, softMs);
+    const built = buildCompletionRequest(record.request, task, deployment);
+    const call: CallOutcome = await callProvider(
+      deps.providers.for(deployment),
+      deployment,
+      built.request,
+      hardMs,
+      jobSignal,
+    ).finally(() => clearTimeout(softTimer));
     const finishedAt = now();
+
+    let judgement: Judgement | undefined;
+    let outputJson: unknown = null;
+    const wantsJson = (record.request.response_format?.type ?? "text") !== "text";
+    if (call.ok) {
+      const rawJson = wantsJson ? parseOutputJson(call.result.text, false) : null;
+      outputJson = wantsJson ? parseOutputJson(call.result.text, built.asksSelfReport) : null;
+      judgement = await judgeAnswer({
+        config: deps.config,
+        task,
+        tier,
+        record,
+        result: call.result,
+        rawJson,
+        outputJson,
+        asksSelfReport: built.asksSelfReport,
+        registry: await registryFor(task),
+      });
+    }
 
     const usage = call.ok
       ? { input_tokens: call.result.usage.inputTokens, output_tokens: call.result.usage.outputTokens }
       : { input_tokens: 0, output_tokens: 0 };
-    const attemptsMax = job.opts.attempts ?? 1;
-    const lastTry = job.attemptsMade + 1 >= attemptsMax;
+    const verdict = judgement?.verdict;
     const attempt: Attempt = {
       n: record.job.attempts.length + 1,
       tier: tier.name,
       provider: deployment.provider.label,
       model: call.ok ? call.result.model : deployment.model.modelId,
       deployment: deployment.id,
-      outcome: call.ok ? "succeeded" : call.outcome,
+      outcome: call.ok ? (verdict?.outcome ?? "succeeded") : call.outcome,
       detail: call.ok
-        ? `answered in ${finishedAt.getTime() - startedAt.getTime()} ms (finish_reason ${call.result.rawFinishReason})`
+        ? `answered in ${finishedAt.getTime() - startedAt.getTime()} ms; ${verdict?.detail ?? ""}`
         : call.detail,
       latency_ms: finishedAt.getTime() - startedAt.getTime(),
       usage,
       cost_usd: attemptCostUsd(usage, deployment.model.pricePerMTokUsd),
+      confidence: judgement ? round4(judgement.confidence.value) : null,
+      confidence_signal: judgement?.confidence.signal ?? null,
+      checks: judgement?.checks ?? [],
+      output_text: call.ok && verdict?.kind !== "accept" ? call.result.text : null,
       started_at: startedAt.toISOString(),
       finished_at: finishedAt.toISOString(),
     };
 
     let retryInMs: number | null = null;
+    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (!call.ok && call.retryable && !lastTry) {
-      const nextDeployment = tier.deployments[(job.attemptsMade + 1) % tier.deployments.length];
+      const nextDeployment = deployments[(job.attemptsMade + 1) % deployments.length];
       retryInMs = retryDelayMs({
         retriesSoFar: job.attemptsMade,
         retryAfterMs: call.retryAfterMs,
@@ -136,122 +199,93 @@ export function createJobProcessor(deps: ProcessorDeps) {
       });
     }
 
+    const escalateTo = verdict?.kind === "escalate" ? verdict.to : undefined;
     const updated = await deps.store.update(jobId, (current) => {
-      if (TERMINAL_STATUSES.has(current.job.status)) return undefined; // cancelled meanwhile: keep it
+      // Cancelled, or moved on by another run of this hop: leave the record as it is.
+      if (TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop) return undefined;
       const attempts = [...current.job.attempts, attempt];
-      const base = {
+      const base: PublicJob = {
         ...current.job,
         attempts,
         tier: tier.name,
         cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)),
       };
-      if (call.ok) {
-        const format = current.request.response_format?.type ?? "text";
-        const job = succeededJob(base, call.result, tier, deployment, finishedAt, format !== "text");
-        return { ...current, job };
+      if (call.ok && verdict?.kind === "accept") {
+        return {
+          ...current,
+          job: succeededJob(base, call.result, tier, deployment, finishedAt, outputJson, attempt),
+        };
+      }
+      if (call.ok && verdict?.kind === "escalate" && escalateTo) {
+        const escalation = {
+          from_tier: tier.name,
+          to_tier: escalateTo.name,
+          reason: verdict.detail,
+          at: finishedAt.toISOString(),
+        };
+        return {
+          ...current,
+          hop: current.hop + 1,
+          job: {
+            ...base,
+            status: "queued",
+            tier: escalateTo.name,
+            routing: { ...base.routing, escalations: [...base.routing.escalations, escalation] },
+          },
+        };
+      }
+      if (call.ok && verdict?.kind === "fail") {
+        return {
+          ...current,
+          job: { ...base, status: "failed", error: verdict.error, finished_at: finishedAt.toISOString() },
+        };
       }
       if (retryInMs !== null) return { ...current, job: { ...base, status: "queued" } };
-      const error = call.retryable
-        ? {
-            type: "attempts_exhausted",
-            message: `all ${attempts.length} attempts failed; last: ${call.detail}`,
-          }
-        : { type: "provider_error", message: call.detail };
+      const detail = call.ok ? "" : call.detail;
+      const error =
+        !call.ok && call.retryable
+          ? { type: "attempts_exhausted", message: `all ${attempts.length} attempts failed; last: ${detail}` }
+          : { type: "provider_error", message: detail };
       return { ...current, job: { ...base, status: "failed", error, finished_at: finishedAt.toISOString() } };
     });
-
     emit({ type: "attempt", jobId, tenant: record.tenant, attempt, retryInMs });
+
+    if (escalateTo && updated && updated.hop === record.hop + 1) {
+      deps.failpoint?.("after-escalation-recorded");
+      await deps.queues.add(escalateTo.name, record.job.class, { job_id: jobId, hop: updated.hop });
+      emit({
+        type: "escalated",
+        jobId,
+        tenant: record.tenant,
+        from: tier.name,
+        to: escalateTo.name,
+        reason: attempt.detail,
+      });
+      return "escalated";
+    }
     if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
       emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job });
     }
-    if (call.ok) return "succeeded";
+    if (call.ok) return verdict?.kind ?? "succeeded";
     if (retryInMs !== null) throw new RetryLaterError(retryInMs, call.detail);
     throw new UnrecoverableError(call.detail);
   };
 }
 
-async function callProvider(
-  deps: ProcessorDeps,
-  deployment: ResolvedDeployment,
-  record: JobRecord,
-  hardMs: number,
-  jobSignal: AbortSignal | undefined,
-): Promise<CallOutcome> {
-  const hardTimeout = AbortSignal.timeout(hardMs);
-  const signal = jobSignal ? AbortSignal.any([hardTimeout, jobSignal]) : hardTimeout;
-  const maxOutput = deployment.model.maxOutputTokens;
-  const request: CompletionRequest = {
-    model: deployment.model.modelId,
-    messages: record.request.messages,
-    maxOutputTokens: maxOutput
-      ? Math.min(maxOutput, record.request.max_output_tokens)
-      : record.request.max_output_tokens,
-    ...(record.request.temperature === undefined ? {} : { temperature: record.request.temperature }),
-    ...(record.request.response_format === undefined
-      ? {}
-      : { responseFormat: record.request.response_format }),
-    logprobs: deployment.model.capabilities.logprobs,
-  };
-  try {
-    return { ok: true, result: await deps.providers.for(deployment).complete(request, { signal }) };
-  } catch (error) {
-    if (error instanceof ProviderAbortedError && hardTimeout.aborted) {
-      return {
-        ok: false,
-        outcome: "timeout",
-        detail: `no answer within the hard limit of ${hardMs} ms`,
-        retryable: true,
-        retryAfterMs: undefined,
-      };
-    }
-    if (error instanceof ProviderAbortedError) {
-      return {
-        ok: false,
-        outcome: "cancelled",
-        detail: "the call was cancelled",
-        retryable: false,
-        retryAfterMs: undefined,
-      };
-    }
-    if (error instanceof RetryableProviderError) {
-      return {
-        ok: false,
-        outcome: error.reason === "rate_limited" ? "rate_limited" : "error",
-        detail: error.message,
-        retryable: true,
-        retryAfterMs: error.retryAfterMs,
-      };
-    }
-    if (error instanceof FatalProviderError) {
-      return {
-        ok: false,
-        outcome: "error",
-        detail: error.message,
-        retryable: false,
-        retryAfterMs: undefined,
-      };
-    }
-    // Not a provider answer at all (a bug, or an error the adapter did not classify): retry, bounded.
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      ok: false,
-      outcome: "error",
-      detail: `unexpected error: ${message}`,
-      retryable: true,
-      retryAfterMs: undefined,
-    };
-  }
-}
-
 function succeededJob(
   job: PublicJob,
-  result: CompletionResult,
+  result: {
+    text: string;
+    model: string;
+    finishReason: string;
+    usage: { inputTokens: number; outputTokens: number };
+  },
   tier: ResolvedTier,
   deployment: ResolvedDeployment,
   finishedAt: Date,
-  wantsJson: boolean,
+  outputJson: unknown,
+  attempt: Attempt,
 ): PublicJob {
-  const confidence = computeConfidence(result.logprobs);
   return {
     ...job,
     status: "succeeded",
@@ -259,25 +293,20 @@ function succeededJob(
     error: null,
     result: {
       output_text: result.text,
-      output_json: wantsJson ? parseJsonOutput(result.text) : null,
+      output_json: outputJson,
       provider: deployment.provider.label,
       model: result.model,
       tier: tier.name,
       finish_reason: result.finishReason,
-      confidence: confidence.value,
-      confidence_signal: confidence.signal,
+      confidence: attempt.confidence,
+      confidence_signal: attempt.confidence_signal,
       usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens },
     },
   };
 }
 
-/** The parsed answer when it parses; null otherwise (the quality checks will judge that). */
-function parseJsonOutput(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+function round4(value: number): number {
+  return Number(value.toFixed(4));
 }
 
 function findTier(config: RouterConfig, name: string): ResolvedTier {
@@ -285,4 +314,11 @@ function findTier(config: RouterConfig, name: string): ResolvedTier {
   if (!tier)
     throw new UnrecoverableError(`unknown tier "${name}" (config changed since the job was queued?)`);
   return tier;
+}
+
+function findTask(config: RouterConfig, name: string): ResolvedTask {
+  const task = config.tasks.get(name);
+  if (!task)
+    throw new UnrecoverableError(`unknown task "${name}" (config changed since the job was queued?)`);
+  return task;
 }

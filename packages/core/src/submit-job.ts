@@ -20,12 +20,14 @@ export interface SubmitDeps {
  * removed again and `StorageUnavailableError` is thrown, so a caller never reports a job that will not run.
  */
 export async function submitJob(deps: SubmitDeps, tenant: string, request: JobRequest): Promise<JobRecord> {
-  const routed = normalizeRequest(request, deps.config);
+  const routed = normalizeRequest(request, deps.config, tenant);
   const now = (deps.now ?? (() => new Date()))();
   const id = newJobId(now.getTime());
   const record: JobRecord = {
     tenant,
     request: routed.request,
+    route: routed.route,
+    hop: 1,
     job: {
       id,
       object: "job",
@@ -37,6 +39,7 @@ export async function submitJob(deps: SubmitDeps, tenant: string, request: JobRe
         initial_tier: routed.initialTier.name,
         max_tier: routed.maxTier.name,
         reason: routed.reason,
+        escalations: [],
       },
       result: null,
       attempts: [],

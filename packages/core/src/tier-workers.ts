@@ -14,6 +14,12 @@ export interface TierWorkerOptions {
   tiers?: readonly string[];
   /** Only these classes (both when absent). */
   classes?: readonly JobClass[];
+  /**
+   * How long a job's lock lasts; it is renewed every half of it while a call is pending. A crashed
+   * worker's job is taken up by another after about this long.
+   * @defaultValue 30000
+   */
+  lockDurationMs?: number;
 }
 
 export interface RunningTierWorker {
@@ -46,7 +52,9 @@ export function startTierWorkers(
         concurrency,
         // The lock is renewed every lockDuration/2 while a call is pending, so a long call is
         // never mistaken for a stalled job; a crashed worker's job is retried after ~lockDuration.
-        lockDuration: 30_000,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        // Look for stalled jobs (a crashed worker's) as often as a lock can expire.
+        stalledInterval: options.lockDurationMs ?? 30_000,
         maxStalledCount: 2,
         settings: { backoffStrategy: routerBackoffStrategy },
       });

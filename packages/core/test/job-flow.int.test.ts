@@ -42,6 +42,7 @@ function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"], env?
   const workers: RunningTierWorker[] = startTierWorkers(connection, {
     config,
     store,
+    queues,
     providers: new ProviderPool(config),
     onEvent: (event) => {
       events.push(event);
@@ -86,8 +87,9 @@ describe("a job through the tier queue and worker", () => {
       finish_reason: "stop",
     });
     expect(job.result?.output_text.length).toBeGreaterThan(0);
-    // The default models are reasoning models without logprobs: no signal, so no made-up number.
-    expect(job.result).toMatchObject({ confidence: null, confidence_signal: null });
+    // The default models are reasoning models without logprobs: the confidence comes from the text.
+    expect(job.result?.confidence_signal).toBe("heuristic");
+    expect(job.result?.confidence).toBeGreaterThanOrEqual(0.5);
     expect(job.attempts).toHaveLength(1);
     const [attempt] = job.attempts;
     expect(attempt).toMatchObject({ n: 1, tier: "fast", provider: "simulated-openai", outcome: "succeeded" });

@@ -19,6 +19,11 @@ function record(id: string): JobRecord {
       timeouts: { soft_ms: undefined, hard_ms: undefined },
       webhook_url: undefined,
     },
+    route: {
+      requirements: { jsonMode: false, logprobs: false, contextTokens: 20, providers: undefined },
+      input_tokens: 10,
+    },
+    hop: 1,
     job: {
       id,
       object: "job",
@@ -26,7 +31,7 @@ function record(id: string): JobRecord {
       class: "interactive",
       task: "chat",
       tier: "fast",
-      routing: { initial_tier: "fast", max_tier: "capable", reason: "test" },
+      routing: { initial_tier: "fast", max_tier: "capable", reason: "test", escalations: [] },
       result: null,
       attempts: [],
       cost_usd: 0,
