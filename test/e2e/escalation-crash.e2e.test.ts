@@ -22,11 +22,19 @@ beforeAll(async () => {
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
   const dir = mkdtempSync(join(tmpdir(), "llmr-crash-"));
   const configPath = join(dir, "router.yaml");
-  writeFileSync(configPath, `${readFileSync(DEFAULT_CONFIG_PATH, "utf8")}\nredis:\n  key_prefix: ${redis.prefix}\n`);
+  writeFileSync(
+    configPath,
+    `${readFileSync(DEFAULT_CONFIG_PATH, "utf8")}\nredis:\n  key_prefix: ${redis.prefix}\n`,
+  );
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   // A short lock so that a dead worker's job is taken up again within seconds.
-  env = { REDIS_URL: redis.url, ROUTER_CONFIG: configPath, SIMULATOR_URL: simulator.url, WORKER_LOCK_DURATION_MS: "2000" };
+  env = {
+    REDIS_URL: redis.url,
+    ROUTER_CONFIG: configPath,
+    SIMULATOR_URL: simulator.url,
+    WORKER_LOCK_DURATION_MS: "2000",
+  };
   api = startApp("api", { ...env, PORT: String(port), LLMR_API_KEYS: `crash:${API_KEY}` });
   await waitUntilReady(api, `${apiUrl}/readyz`);
 });
@@ -71,7 +79,10 @@ describe("escalation survives a worker crash", () => {
       job = await getJob(id);
     }
     expect(job.status).toBe("succeeded");
-    expect(job.attempts.map((a) => `${a.tier}:${a.outcome}`)).toEqual(["fast:quality_failed", "capable:succeeded"]);
+    expect(job.attempts.map((a) => `${a.tier}:${a.outcome}`)).toEqual([
+      "fast:quality_failed",
+      "capable:succeeded",
+    ]);
     expect(job.routing.escalations).toHaveLength(1);
     expect((simulator.stats().requests_by_model["gpt-5.4"] ?? 0) - capableCallsBefore).toBe(1);
   });
