@@ -53,6 +53,7 @@ export async function judgeAnswer(input: {
     },
     input.registry,
   );
+  const question = record.request.messages.findLast((message) => message.role === "user")?.content;
   const confidence = assessConfidence({
     text: result.text,
     finishReason: result.finishReason,
@@ -60,6 +61,7 @@ export async function judgeAnswer(input: {
     ...(result.logprobs ? { logprobs: result.logprobs } : {}),
     outputJson: input.rawJson,
     selfReported: input.asksSelfReport,
+    ...(question === undefined ? {} : { question }),
     ...(task.expectedOutputTokens ? { expectedOutputTokens: task.expectedOutputTokens } : {}),
   });
 

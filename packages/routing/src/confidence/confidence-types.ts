@@ -12,6 +12,11 @@ export interface ConfidenceInput {
   outputJson?: unknown;
   /** The task asks structured answers for a `confidence` field (`self_reported_confidence`). */
   selfReported: boolean;
+  /**
+   * The question the answer replies to (the last user message): lets the heuristics check a
+   * worked numeric answer against the quantities it was given.
+   */
+  question?: string;
   /** How long a good answer to this task usually is (`expected_output_tokens`). */
   expectedOutputTokens?: { min: number; max: number };
 }

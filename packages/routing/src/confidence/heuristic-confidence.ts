@@ -1,6 +1,7 @@
 import type { Confidence, ConfidenceInput } from "./confidence-types.ts";
 import { findHedges, HEDGE_WEIGHTS } from "./hedging-phrases.ts";
 import { clamp01 } from "./logprob-confidence.ts";
+import { workedAnswerDoubts } from "./worked-answer.ts";
 
 /**
  * A plain answer's confidence when nothing better is known. Below 1 on purpose: text heuristics
@@ -24,6 +25,8 @@ const veryShortAnswerTokens = 3;
  * - length against the task's `expected_output_tokens`: short of `min` by a share s → × (1 − 0.4 s);
  *   over `max` by a share s (capped at 1) → × (1 − 0.25 s);
  * - without an expected length, an answer under 3 tokens → × 0.85;
+ * - for a worked numeric answer (see `worked-answer.ts`): a final answer no step produced → × 0.5;
+ *   each share s of the question's quantities left unused → × (1 − 0.35 s); a fractional count → × 0.85;
  * - `finish_reason` length (cut off) → × 0.6; content_filter or refusal → × 0.3.
  * An empty answer is 0.
  */
@@ -59,6 +62,12 @@ export function heuristicConfidence(input: ConfidenceInput): Confidence {
   } else if (expected === undefined && outputTokens < veryShortAnswerTokens) {
     value *= 0.85;
     reasons.push(`a very short answer (${outputTokens} ${outputTokens === 1 ? "token" : "tokens"})`);
+  }
+
+  const worked = input.question === undefined ? undefined : workedAnswerDoubts(input.question, input.text);
+  if (worked && worked.factor < 1) {
+    value *= worked.factor;
+    reasons.push(...worked.reasons);
   }
 
   if (input.finishReason === "length") {
