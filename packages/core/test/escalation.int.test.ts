@@ -138,4 +138,46 @@ describe("cheap-first escalation", () => {
     for (const attempt of job.attempts) expect(attempt.output_text?.length).toBeGreaterThan(0);
     expect(job.result).toBeNull();
   });
+
+  it("runs a team's custom check from its module, and escalates on its failure", async () => {
+    const module = new URL("./fixtures/no-zebras.mjs", import.meta.url).pathname;
+    router = startRouter((doc) => {
+      const tasks = doc.tasks as Record<string, Record<string, unknown>>;
+      tasks.chat = {
+        ...tasks.chat,
+        checks: ["empty", "no-zebras"],
+        custom_checks: [{ name: "no-zebras", module }],
+      };
+    });
+    const ok = await router.run({ input: "Tell me about lions." });
+    expect(ok.status).toBe("succeeded");
+    expect(ok.attempts[0]?.checks).toEqual([
+      { name: "empty", passed: true, reason: expect.any(String) },
+      { name: "no-zebras", passed: true, reason: "ok" },
+    ]);
+    const bad = await router.run({ input: "Tell me about zebras." });
+    expect(trail(bad)).toEqual(["fast:quality_failed", "capable:quality_failed"]);
+    expect(bad.error).toMatchObject({ type: "quality_check_failed" });
+    expect(bad.error?.message).toContain("the answer mentions zebras");
+  });
+
+  it("uses the model's self-reported confidence for structured tasks, and hides the field it added", async () => {
+    router = startRouter();
+    const schema = {
+      type: "object",
+      properties: { label: { type: "string", enum: ["bug", "feature", "question"] } },
+      required: ["label"],
+      additionalProperties: false,
+    };
+    const job = await router.run({
+      task: "classify",
+      input: "The export button crashes the app.",
+      response_format: { type: "json_schema", json_schema: { name: "ticket", schema } },
+    });
+    expect(job.status).toBe("succeeded");
+    expect(job.attempts[0]?.confidence_signal).toBe("self_reported");
+    expect(job.result?.confidence_signal).toBe("self_reported");
+    expect(job.result?.output_json).toEqual({ label: expect.stringMatching(/^(bug|feature|question)$/) });
+    expect(job.attempts[0]?.checks.find((check) => check.name === "json_schema")?.passed).toBe(true);
+  });
 });
