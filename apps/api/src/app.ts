@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
-import type { JobStore, TierQueues } from "@llmr/core";
+import type { JobEventHub, JobEvents, JobStore, TierQueues } from "@llmr/core";
 import express from "express";
 import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
@@ -19,6 +19,8 @@ export interface AppDeps {
   redis: Redis;
   store: JobStore;
   queues: TierQueues;
+  events: JobEvents;
+  hub: JobEventHub;
   apiKeys: KeyRing;
   operators: KeyRing;
   logger: Logger;

@@ -3,6 +3,8 @@ import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
 import {
   assertNoEviction,
   createRedis,
+  JobEventHub,
+  JobEvents,
   JobStore,
   RedisKeys,
   TierQueues,
@@ -55,14 +57,18 @@ try {
   }
 }
 
-const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), {
-  retentionSeconds: config.jobs.retentionSeconds,
-});
+const keys = new RedisKeys(config.redis.keyPrefix);
+const store = new JobStore(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
+const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
+// Its own connection (a subscribed connection can run nothing else), subscribed on first use.
+const subscriber = redis.duplicate();
+subscriber.on("error", (error) => logger.debug({ err: error }, "redis subscriber error"));
+const hub = new JobEventHub(subscriber, keys.eventsChannel);
 const queues = new TierQueues(redis, config, {
   // Logged once per connection problem by the Redis client already; keep these at debug.
   onError: (error, queue) => logger.debug({ err: error, queue }, "queue connection error"),
 });
-const app = createApp({ config, redis, store, queues, apiKeys, operators, logger });
+const app = createApp({ config, redis, store, queues, events, hub, apiKeys, operators, logger });
 
 const server: Server = app.listen(env.PORT, env.HOST, () => {
   logger.info({ port: env.PORT, host: env.HOST }, `API listening on http://${env.HOST}:${env.PORT}`);
@@ -76,6 +82,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await queues.close();
+  await hub.close();
   redis.disconnect();
   clearTimeout(force);
   process.exit(0);

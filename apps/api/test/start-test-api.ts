@@ -3,7 +3,15 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import type { RouterConfig } from "@llmr/config";
 import { DEFAULT_CONFIG_PATH, validateConfig } from "@llmr/config";
-import { createRedis, JobStore, RedisKeys, TierQueues, waitForRedis } from "@llmr/core";
+import {
+  createRedis,
+  JobEventHub,
+  JobEvents,
+  JobStore,
+  RedisKeys,
+  TierQueues,
+  waitForRedis,
+} from "@llmr/core";
 import { pino } from "pino";
 import { parse } from "yaml";
 import { createApp } from "../src/app.ts";
@@ -19,11 +27,13 @@ export async function startTestApi(options: {
   redisUrl: string;
   keyPrefix: string;
   bodyLimitBytes?: number;
+  simulatorUrl?: string;
 }) {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
   doc.redis = { key_prefix: options.keyPrefix };
   if (options.bodyLimitBytes) doc.api = { body_limit_bytes: options.bodyLimitBytes };
-  const config: RouterConfig = validateConfig(doc, "test", { env: {}, requireProviderKeys: false });
+  const env = options.simulatorUrl ? { SIMULATOR_URL: options.simulatorUrl } : {};
+  const config: RouterConfig = validateConfig(doc, "test", { env, requireProviderKeys: false });
 
   const logLines: string[] = [];
   const sink = new Writable({
@@ -36,13 +46,20 @@ export async function startTestApi(options: {
   const redis = createRedis(options.redisUrl, "api");
   redis.on("error", () => undefined); // the app reports Redis trouble per request (503) and in /readyz
   await waitForRedis(redis, 2_000);
-  const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
+  const keys = new RedisKeys(config.redis.keyPrefix);
+  const store = new JobStore(redis, keys, { retentionSeconds: 60 });
+  const events = new JobEvents(redis, keys, { retentionSeconds: 60 });
+  const subscriber = redis.duplicate();
+  subscriber.on("error", () => undefined);
+  const hub = new JobEventHub(subscriber, keys.eventsChannel);
   const queues = new TierQueues(redis, config, { onError: () => undefined });
   const app = createApp({
     config,
     redis,
     store,
     queues,
+    events,
+    hub,
     logger,
     apiKeys: new KeyRing([
       { name: "tenant-a", sha256: sha256Hex(KEY_A) },
@@ -56,12 +73,15 @@ export async function startTestApi(options: {
   return {
     url,
     config,
+    store,
     queues,
+    events,
     logLines,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queues.close();
+      await hub.close();
       redis.disconnect();
     },
   };

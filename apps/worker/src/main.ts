@@ -1,9 +1,12 @@
 import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
 import {
+  abortCancelledJobs,
   assertNoEviction,
   closeTierWorkers,
   createRedis,
   describeWorkers,
+  JobEventHub,
+  JobEvents,
   JobStore,
   ProviderPool,
   RedisKeys,
@@ -50,9 +53,9 @@ try {
   process.exit(1);
 }
 
-const store = new JobStore(redis, new RedisKeys(config.redis.keyPrefix), {
-  retentionSeconds: config.jobs.retentionSeconds,
-});
+const keys = new RedisKeys(config.redis.keyPrefix);
+const store = new JobStore(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
+const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
 const queues = new TierQueues(redis, config, {
   onError: (error, queue) => logger.warn({ err: error, queue }, "queue connection error"),
 });
@@ -63,6 +66,7 @@ const workers = startTierWorkers(
     config,
     store,
     queues,
+    events,
     providers: new ProviderPool(config),
     onEvent: (event) => logProcessorEvent(logger, event),
     ...(failpoint
@@ -86,6 +90,12 @@ for (const { worker } of workers) {
 }
 logger.info(`workers running: ${describeWorkers(config, workers).join(", ")}`);
 
+// A cancelled job's call is aborted by whichever worker runs it (BullMQ's cancelJob aborts the
+// processor's signal, which the provider call carries).
+const hub = new JobEventHub(redis.duplicate(), keys.eventsChannel);
+await hub.start();
+abortCancelledJobs(hub, workers, (jobId) => logger.info({ job_id: jobId }, "cancelling the running call"));
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -97,6 +107,7 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, SHUTDOWN_GRACE_MS).unref();
   await closeTierWorkers(workers);
+  await hub.close();
   await queues.close();
   redis.disconnect();
   clearTimeout(force);

@@ -1,9 +1,15 @@
+export type { CancelDeps } from "./cancel-job.ts";
+export { cancelJob } from "./cancel-job.ts";
 export { attemptCostUsd, sumCostUsd } from "./cost.ts";
+export { JobNotCancellableError } from "./errors/job-not-cancellable-error.ts";
 export type { RequestIssue } from "./errors/request-validation-error.ts";
 export { RequestValidationError } from "./errors/request-validation-error.ts";
 export { RetryLaterError } from "./errors/retry-later-error.ts";
 export { StorageUnavailableError } from "./errors/storage-unavailable-error.ts";
 export { JOB_ID_PATTERN, newJobId } from "./ids.ts";
+export { JobEventHub } from "./job-event-hub.ts";
+export type { JobEvent, JobEventNotice, JobEventType } from "./job-events.ts";
+export { isAfter, JobEvents } from "./job-events.ts";
 export type {
   Attempt,
   AttemptOutcome,
@@ -37,6 +43,7 @@ export type { QueuePayload } from "./tier-queues.ts";
 export { QueuePayloadSchema, TierQueues, tierJobOptions } from "./tier-queues.ts";
 export type { RunningTierWorker, TierWorkerOptions } from "./tier-workers.ts";
 export {
+  abortCancelledJobs,
   closeTierWorkers,
   describeWorkers,
   routerBackoffStrategy,

@@ -9,6 +9,7 @@ import { callProvider } from "./call-provider.ts";
 import { attemptCostUsd, sumCostUsd } from "./cost.ts";
 import { deploymentsFor } from "./deployments-for.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
+import type { JobEvents, JobEventType } from "./job-events.ts";
 import type { Attempt, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { JobStore } from "./job-store.ts";
@@ -40,6 +41,8 @@ export interface ProcessorDeps {
   providers: ProviderPool;
   /** Where escalated jobs are queued again. */
   queues: TierQueues;
+  /** Where the job's events go (status, attempts, slow, escalations, the final job) for streams and waits. */
+  events?: JobEvents;
   onEvent?: (event: ProcessorEvent) => void;
   failpoint?: (name: Failpoint) => void;
   now?: () => Date;
@@ -55,6 +58,10 @@ export interface ProcessorDeps {
 export function createJobProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const emit = deps.onEvent ?? (() => undefined);
+  // Best effort: a lost event only delays a stream or a wait (they re-read the record), never the job.
+  const publish = async (jobId: string, type: JobEventType, data: unknown) => {
+    await deps.events?.publish(jobId, type, data).catch(() => undefined);
+  };
   const registries = new Map<string, Promise<CheckRegistry>>();
   const registryFor = (task: ResolvedTask) => {
     let registry = registries.get(task.name);
@@ -119,6 +126,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
           },
     );
     emit({ type: "started", jobId, tenant: record.tenant, tier: tier.name, deployment: deployment.id });
+    await publish(jobId, "status", { status: "running", tier: tier.name, deployment: deployment.id });
 
     const limits = tier.timeLimits[record.job.class];
     const hardMs = Math.min(record.request.timeouts.hard_ms ?? limits.hardMs, limits.hardMs);
@@ -133,6 +141,13 @@ export function createJobProcessor(deps: ProcessorDeps) {
         deployment: deployment.id,
         elapsedMs,
       });
+      const slow = {
+        tier: tier.name,
+        deployment: deployment.id,
+        elapsed_ms: elapsedMs,
+        soft_limit_ms: softMs,
+      };
+      void publish(jobId, "slow", slow);
     }, softMs);
     const built = buildCompletionRequest(record.request, task, deployment);
     const call: CallOutcome = await callProvider(
@@ -201,7 +216,15 @@ export function createJobProcessor(deps: ProcessorDeps) {
 
     const escalateTo = verdict?.kind === "escalate" ? verdict.to : undefined;
     const updated = await deps.store.update(jobId, (current) => {
-      // Cancelled, or moved on by another run of this hop: leave the record as it is.
+      // Cancelled while the call ran: keep the status, but the attempt (and its cost) joins the history.
+      if (current.job.status === "cancelled" && current.hop === record.hop) {
+        const attempts = [...current.job.attempts, attempt];
+        return {
+          ...current,
+          job: { ...current.job, attempts, cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)) },
+        };
+      }
+      // Finished, or moved on by another run of this hop: leave the record as it is.
       if (TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop) return undefined;
       const attempts = [...current.job.attempts, attempt];
       const base: PublicJob = {
@@ -249,6 +272,9 @@ export function createJobProcessor(deps: ProcessorDeps) {
       return { ...current, job: { ...base, status: "failed", error, finished_at: finishedAt.toISOString() } };
     });
     emit({ type: "attempt", jobId, tenant: record.tenant, attempt, retryInMs });
+    if (updated?.job.attempts.some((a) => a.n === attempt.n && a.started_at === attempt.started_at)) {
+      await publish(jobId, "attempt", attempt);
+    }
 
     if (escalateTo && updated && updated.hop === record.hop + 1) {
       deps.failpoint?.("after-escalation-recorded");
@@ -261,10 +287,19 @@ export function createJobProcessor(deps: ProcessorDeps) {
         to: escalateTo.name,
         reason: attempt.detail,
       });
+      await publish(jobId, "escalated", {
+        from_tier: tier.name,
+        to_tier: escalateTo.name,
+        reason: attempt.detail,
+      });
+      await publish(jobId, "status", { status: "queued", tier: escalateTo.name });
       return "escalated";
     }
     if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
       emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job });
+      await publish(jobId, "job", updated.job);
+    } else if (updated && retryInMs !== null) {
+      await publish(jobId, "status", { status: "queued", tier: tier.name, retry_in_ms: retryInMs });
     }
     if (call.ok) return verdict?.kind ?? "succeeded";
     if (retryInMs !== null) throw new RetryLaterError(retryInMs, call.detail);

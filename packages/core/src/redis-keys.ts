@@ -18,6 +18,21 @@ export class RedisKeys {
     return `${this.prefix}:job:{${jobId}}`;
   }
 
+  /** The job's event stream (same hash tag as its record). */
+  jobEvents(jobId: string): string {
+    return `${this.prefix}:job:{${jobId}}:events`;
+  }
+
+  /** The pub/sub channel announcing every job event (and cancellations) to API and worker processes. */
+  get eventsChannel(): string {
+    return `${this.prefix}:job-events`;
+  }
+
+  /** An idempotency key's record, per tenant. */
+  idempotency(tenant: string, keyHash: string): string {
+    return `${this.prefix}:idem:{${tenant}}:${keyHash}`;
+  }
+
   /** BullMQ's key prefix for our queues. */
   get bullPrefix(): string {
     return this.prefix;

@@ -1,6 +1,7 @@
 import type { RouterConfig } from "@llmr/config";
 import { StorageUnavailableError } from "./errors/storage-unavailable-error.ts";
 import { newJobId } from "./ids.ts";
+import type { JobEvents } from "./job-events.ts";
 import type { JobRecord } from "./job-record.ts";
 import type { JobRequest } from "./job-request.ts";
 import type { JobStore } from "./job-store.ts";
@@ -11,6 +12,8 @@ export interface SubmitDeps {
   config: RouterConfig;
   store: JobStore;
   queues: TierQueues;
+  /** Where the job's `queued` event goes (optional: streams start from the record anyway). */
+  events?: JobEvents;
   now?: () => Date;
 }
 
@@ -66,5 +69,8 @@ export async function submitJob(deps: SubmitDeps, tenant: string, request: JobRe
     await deps.store.delete(id).catch(() => undefined);
     throw new StorageUnavailableError(undefined, { cause: error });
   }
+  await deps.events
+    ?.publish(id, "status", { status: "queued", tier: routed.initialTier.name, reason: routed.reason })
+    .catch(() => undefined);
   return record;
 }

@@ -4,6 +4,7 @@ import type { Job } from "bullmq";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
+import type { JobEventHub } from "./job-event-hub.ts";
 import type { ProcessorDeps } from "./process-job.ts";
 import { createJobProcessor } from "./process-job.ts";
 import { tierQueueName } from "./redis-keys.ts";
@@ -81,6 +82,24 @@ export async function closeTierWorkers(workers: readonly RunningTierWorker[]): P
 }
 
 export type { Job };
+
+/**
+ * Aborts the provider call of a job the API cancelled, in whichever of `workers` runs it: BullMQ's
+ * `cancelJob` aborts the processor's signal, which the call carries. Returns the unsubscribe.
+ */
+export function abortCancelledJobs(
+  hub: JobEventHub,
+  workers: readonly RunningTierWorker[],
+  onAbort?: (jobId: string) => void,
+): () => void {
+  return hub.listenAll((notice) => {
+    if (notice.type !== "cancel") return;
+    for (const { worker } of workers) {
+      if (worker.cancelJob(`${notice.job_id}.${notice.hop}`, "cancelled by the client"))
+        onAbort?.(notice.job_id);
+    }
+  });
+}
 
 /** The config's tiers that a class actually runs on, for start-up logs. */
 export function describeWorkers(config: RouterConfig, workers: readonly RunningTierWorker[]): string[] {

@@ -72,7 +72,13 @@ describe("the routing evaluation end to end on a 20-record replay fixture", () =
     expect(cheapFirst.gapRecovered).toBeCloseTo((cheapFirst.summary.accuracy - 0.6) / (0.85 - 0.6), 12);
     // Whatever the router did, cheap-first pays at least the cheap answer of every job.
     expect(cheapFirst.summary.costUsd).toBeGreaterThanOrEqual(cheap.summary.costUsd - 1e-12);
-    expect(report.random.expectedCostUsd).toBeCloseTo(cheapFirst.summary.costUsd, 9);
+    // Random routing matches cheap-first's cost, unless cheap-first paid more than always-strong
+    // (every job escalated and paid twice): then random sends everything to the strong model.
+    if (cheapFirst.summary.costUsd <= strong.summary.costUsd) {
+      expect(report.random.expectedCostUsd).toBeCloseTo(cheapFirst.summary.costUsd, 9);
+    } else {
+      expect(report.random.shareToStrong).toBe(1);
+    }
     expect(report.sweep.map((point) => point.minConfidence)).toEqual([0.9]);
   });
 

@@ -1,0 +1,104 @@
+import { readFileSync } from "node:fs";
+import type { Redis, Result } from "ioredis";
+import type { RedisKeys } from "./redis-keys.ts";
+
+const PUBLISH_SCRIPT = readFileSync(new URL("./lua/publish-event-1.lua", import.meta.url), "utf8");
+/** A job's stream keeps its recent events; a job makes a handful, so this is never reached in practice. */
+const MAX_EVENTS_PER_JOB = 500;
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    llmrPublishEvent(
+      key: string,
+      channel: string,
+      jobId: string,
+      type: string,
+      data: string,
+      ttlMs: string,
+      maxLen: string,
+    ): Result<string, Context>;
+  }
+}
+
+/** What happened to a job, as `GET /v1/jobs/{id}/events` streams it. */
+export type JobEventType = "status" | "attempt" | "slow" | "escalated" | "job";
+
+export interface JobEvent {
+  /** The stream id: increasing, usable as the SSE `id` and `Last-Event-ID`. */
+  id: string;
+  type: JobEventType;
+  data: unknown;
+}
+
+/**
+ * The announcement on the event channel (the data stays in the stream). `cancel` is not a stream
+ * event: it tells the worker running the job to abort its call.
+ */
+export type JobEventNotice =
+  | { job_id: string; id: string; type: JobEventType }
+  | { job_id: string; type: "cancel"; hop: number };
+
+/**
+ * Every job's history of events: appended by the API and the workers, read back by the event
+ * stream and the long-poll. Each event is kept in a per-job Redis stream (for replay and resume)
+ * and announced on one pub/sub channel (for live listeners), atomically.
+ */
+export class JobEvents {
+  readonly #redis: Redis;
+  readonly #keys: RedisKeys;
+  readonly #ttlMs: number;
+
+  constructor(redis: Redis, keys: RedisKeys, options: { retentionSeconds: number }) {
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#ttlMs = options.retentionSeconds * 1000;
+    redis.defineCommand("llmrPublishEvent", { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
+  }
+
+  /** The pub/sub channel of this router's job events. */
+  get channel(): string {
+    return this.#keys.eventsChannel;
+  }
+
+  async publish(jobId: string, type: JobEventType, data: unknown): Promise<string> {
+    return this.#redis.llmrPublishEvent(
+      this.#keys.jobEvents(jobId),
+      this.#keys.eventsChannel,
+      jobId,
+      type,
+      JSON.stringify(data),
+      String(this.#ttlMs),
+      String(MAX_EVENTS_PER_JOB),
+    );
+  }
+
+  /** Tells every worker to abort the job's call if it is running one (the record already says cancelled). */
+  async announceCancel(jobId: string, hop: number): Promise<void> {
+    const notice: JobEventNotice = { job_id: jobId, type: "cancel", hop };
+    await this.#redis.publish(this.#keys.eventsChannel, JSON.stringify(notice));
+  }
+
+  /** The job's events after `afterId` (exclusive), or all of them, oldest first. */
+  async history(jobId: string, afterId?: string): Promise<JobEvent[]> {
+    const start = afterId ? `(${afterId}` : "-";
+    const entries = await this.#redis.xrange(this.#keys.jobEvents(jobId), start, "+");
+    return entries.map(([id, fields]) => toEvent(id, fields));
+  }
+}
+
+function toEvent(id: string, fields: string[]): JobEvent {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+  return {
+    id,
+    type: (map.get("type") ?? "status") as JobEventType,
+    data: JSON.parse(map.get("data") ?? "null"),
+  };
+}
+
+/** True when `id` comes after `other` in stream order (`<ms>-<seq>`). */
+export function isAfter(id: string, other: string): boolean {
+  const [ms, seq] = id.split("-").map(Number) as [number, number];
+  const [otherMs, otherSeq] = other.split("-").map(Number) as [number, number];
+  return ms > otherMs || (ms === otherMs && seq > otherSeq);
+}
