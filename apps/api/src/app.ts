@@ -10,6 +10,7 @@ import { requireApiKey } from "./auth/require-api-key.ts";
 import { requireOperator } from "./auth/require-operator.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { HttpError } from "./http/http-error.ts";
+import { keyRateLimit } from "./http/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import { healthRouter } from "./routes/health.ts";
 import { jobsRouter } from "./routes/jobs.ts";
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(BULL_BOARD_PATH, requireOperator(deps.operators), bullBoardRouter(deps.queues));
 
   app.use("/v1", requireApiKey(deps.apiKeys));
+  app.use("/v1", keyRateLimit(deps.redis, deps.config.redis.keyPrefix, deps.config.api.rateLimit));
   app.use(express.json({ limit: deps.config.api.bodyLimitBytes, type: "application/json", strict: true }));
   app.use(jobsRouter(deps));
 

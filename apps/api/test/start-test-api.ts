@@ -28,10 +28,15 @@ export async function startTestApi(options: {
   keyPrefix: string;
   bodyLimitBytes?: number;
   simulatorUrl?: string;
+  rateLimit?: { requests_per_minute: number; burst: number };
 }) {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
   doc.redis = { key_prefix: options.keyPrefix };
-  if (options.bodyLimitBytes) doc.api = { body_limit_bytes: options.bodyLimitBytes };
+  doc.api = {
+    ...(options.bodyLimitBytes ? { body_limit_bytes: options.bodyLimitBytes } : {}),
+    // Tests other than the rate-limit ones must not trip over the per-key limit.
+    rate_limit: options.rateLimit ?? { requests_per_minute: 600_000, burst: 100_000 },
+  };
   const env = options.simulatorUrl ? { SIMULATOR_URL: options.simulatorUrl } : {};
   const config: RouterConfig = validateConfig(doc, "test", { env, requireProviderKeys: false });
 

@@ -200,7 +200,13 @@ export function resolveConfig(
       source,
       simulatorUrl: doc.simulator.base_url,
       redis: { keyPrefix: doc.redis.key_prefix },
-      api: { bodyLimitBytes: doc.api.body_limit_bytes },
+      api: {
+        bodyLimitBytes: doc.api.body_limit_bytes,
+        rateLimit: {
+          requestsPerMinute: doc.api.rate_limit.requests_per_minute,
+          burst: doc.api.rate_limit.burst,
+        },
+      },
       jobs: {
         defaultTask: doc.jobs.default_task,
         maxAttempts: doc.jobs.max_attempts,

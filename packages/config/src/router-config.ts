@@ -112,7 +112,7 @@ export interface RouterConfig {
   source: string;
   simulatorUrl: string;
   redis: { keyPrefix: string };
-  api: { bodyLimitBytes: number };
+  api: { bodyLimitBytes: number; rateLimit: { requestsPerMinute: number; burst: number } };
   jobs: { defaultTask: string; maxAttempts: number; retentionSeconds: number };
   auth: { apiKeys: Credential[]; operatorTokens: Credential[] };
   providers: ReadonlyMap<string, ResolvedProvider>;

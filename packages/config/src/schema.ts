@@ -322,8 +322,25 @@ export const RouterConfigSchema = z
           .positive()
           .default(1_048_576)
           .describe("Largest request body accepted; larger ones get 413."),
+        rate_limit: z
+          .strictObject({
+            requests_per_minute: z
+              .number()
+              .int()
+              .positive()
+              .default(600)
+              .describe("Sustained requests per minute per API key (all /v1 routes)."),
+            burst: z
+              .number()
+              .int()
+              .positive()
+              .default(60)
+              .describe("Requests a key may make at once before the per-minute pace applies."),
+          })
+          .default({ requests_per_minute: 600, burst: 60 })
+          .describe("Per-API-key request limits, held in Redis so they apply across API processes (429 beyond)."),
       })
-      .default({ body_limit_bytes: 1_048_576 })
+      .default({ body_limit_bytes: 1_048_576, rate_limit: { requests_per_minute: 600, burst: 60 } })
       .describe("The HTTP API."),
     jobs: z
       .strictObject({
