@@ -133,4 +133,17 @@ export interface JobRecord {
    * the current hop is queued.
    */
   hop: number;
+  /**
+   * The call under way, written when it starts and cleared when its attempt is recorded. Found set
+   * by the next run, it means the worker died mid-call: that run records the lost attempt first.
+   */
+  in_flight?: InFlightCall | null;
+}
+
+export interface InFlightCall {
+  tier: string;
+  deployment: string;
+  provider: string;
+  model: string;
+  started_at: string;
 }

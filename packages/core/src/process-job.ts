@@ -10,7 +10,7 @@ import { attemptCostUsd, sumCostUsd } from "./cost.ts";
 import { deploymentsFor } from "./deployments-for.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
 import type { JobEvents, JobEventType } from "./job-events.ts";
-import type { Attempt, PublicJob } from "./job-record.ts";
+import type { Attempt, InFlightCall, JobRecord, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { JobStore } from "./job-store.ts";
 import type { Judgement } from "./judge-answer.ts";
@@ -113,18 +113,32 @@ export function createJobProcessor(deps: ProcessorDeps) {
     const deployment = deployments[job.attemptsMade % deployments.length] as ResolvedDeployment;
 
     const startedAt = now();
-    await deps.store.update(jobId, (current) =>
-      TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop
-        ? undefined
-        : {
-            ...current,
-            job: {
-              ...current.job,
-              status: "running",
-              started_at: current.job.started_at ?? startedAt.toISOString(),
-            },
-          },
-    );
+    const inFlight: InFlightCall = {
+      tier: tier.name,
+      deployment: deployment.id,
+      provider: deployment.provider.label,
+      model: deployment.model.modelId,
+      started_at: startedAt.toISOString(),
+    };
+    const running = await deps.store.update(jobId, (current) => {
+      if (TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop) return undefined;
+      const attempts = current.in_flight
+        ? [
+            ...current.job.attempts,
+            interruptedAttempt(current.in_flight, current.job.attempts.length + 1, startedAt),
+          ]
+        : current.job.attempts;
+      return {
+        ...current,
+        in_flight: inFlight,
+        job: {
+          ...current.job,
+          attempts,
+          status: "running",
+          started_at: current.job.started_at ?? startedAt.toISOString(),
+        },
+      };
+    });
     emit({ type: "started", jobId, tenant: record.tenant, tier: tier.name, deployment: deployment.id });
     await publish(jobId, "status", { status: "running", tier: tier.name, deployment: deployment.id });
 
@@ -183,7 +197,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       : { input_tokens: 0, output_tokens: 0 };
     const verdict = judgement?.verdict;
     const attempt: Attempt = {
-      n: record.job.attempts.length + 1,
+      n: (running ?? record).job.attempts.length + 1,
       tier: tier.name,
       provider: deployment.provider.label,
       model: call.ok ? call.result.model : deployment.model.modelId,
@@ -215,7 +229,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
     }
 
     const escalateTo = verdict?.kind === "escalate" ? verdict.to : undefined;
-    const updated = await deps.store.update(jobId, (current) => {
+    const recordOutcome = (current: JobRecord): JobRecord | undefined => {
       // Cancelled while the call ran: keep the status, but the attempt (and its cost) joins the history.
       if (current.job.status === "cancelled" && current.hop === record.hop) {
         const attempts = [...current.job.attempts, attempt];
@@ -270,6 +284,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
           ? { type: "attempts_exhausted", message: `all ${attempts.length} attempts failed; last: ${detail}` }
           : { type: "provider_error", message: detail };
       return { ...current, job: { ...base, status: "failed", error, finished_at: finishedAt.toISOString() } };
+    };
+    // Every outcome clears the in-flight marker: the call's attempt is in the history now.
+    const updated = await deps.store.update(jobId, (current) => {
+      const next = recordOutcome(current);
+      return next && { ...next, in_flight: null };
     });
     emit({ type: "attempt", jobId, tenant: record.tenant, attempt, retryInMs });
     if (updated?.job.attempts.some((a) => a.n === attempt.n && a.started_at === attempt.started_at)) {
@@ -356,4 +375,28 @@ function findTask(config: RouterConfig, name: string): ResolvedTask {
   if (!task)
     throw new UnrecoverableError(`unknown task "${name}" (config changed since the job was queued?)`);
   return task;
+}
+
+/** The attempt of a call whose worker died before recording it (crash, SIGKILL, lost lock). */
+function interruptedAttempt(call: InFlightCall, n: number, now: Date): Attempt {
+  return {
+    n,
+    tier: call.tier,
+    provider: call.provider,
+    model: call.model,
+    deployment: call.deployment,
+    outcome: "error",
+    detail:
+      "the worker running this call stopped before it finished (crash, kill or lost lock); the job was taken up again. " +
+      "Usage and cost are unknown: the provider may have billed this call.",
+    latency_ms: Math.max(0, now.getTime() - Date.parse(call.started_at)),
+    usage: { input_tokens: 0, output_tokens: 0 },
+    cost_usd: 0,
+    confidence: null,
+    confidence_signal: null,
+    checks: [],
+    output_text: null,
+    started_at: call.started_at,
+    finished_at: now.toISOString(),
+  };
 }
