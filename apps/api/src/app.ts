@@ -12,6 +12,8 @@ import { errorHandler } from "./http/error-handler.ts";
 import { HttpError } from "./http/http-error.ts";
 import { keyRateLimit } from "./http/rate-limit.ts";
 import type { Logger } from "./logger.ts";
+import { openApiDocument } from "./openapi/openapi-document.ts";
+import { REFERENCE_PAGE } from "./openapi/reference-page.ts";
 import { healthRouter } from "./routes/health.ts";
 import { jobsRouter } from "./routes/jobs.ts";
 
@@ -53,6 +55,13 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(healthRouter(deps.redis));
+  const openApi = openApiDocument();
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApi);
+  });
+  app.get("/docs", (_req, res) => {
+    res.type("html").send(REFERENCE_PAGE);
+  });
   app.use(BULL_BOARD_PATH, requireOperator(deps.operators), bullBoardRouter(deps.queues));
 
   app.use("/v1", requireApiKey(deps.apiKeys));

@@ -24,6 +24,7 @@ export type {
 export { TERMINAL_STATUSES } from "./job-record.ts";
 export type { ChatMessage, JobRequest, ResponseFormat } from "./job-request.ts";
 export { JobRequestSchema } from "./job-request.ts";
+export { AttemptSchema, ErrorEnvelopeSchema, JobObjectSchema } from "./job-object-schema.ts";
 export type { StoredRecord } from "./job-store.ts";
 export { JobStore } from "./job-store.ts";
 export type { RoutedRequest } from "./normalize-request.ts";

@@ -1,0 +1,27 @@
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower case
+
+/**
+ * A new delivery id, which is also the `webhook-id` of its every try: `msg_` + 10 characters of
+ * millisecond time + 16 random ones (80 bits), so ids sort by creation time and cannot be guessed.
+ *
+ * @example
+ * ```ts
+ * newDeliveryId(); // "msg_01jq3v9k2m7x4c8d1f5g6h7j8k"
+ * ```
+ */
+export function newDeliveryId(now = Date.now()): string {
+  let time = "";
+  let rest = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET.charAt(rest % 32) + time;
+    rest = Math.floor(rest / 32);
+  }
+  let random = "";
+  for (const byte of randomBytes(16)) random += ALPHABET.charAt(byte % 32);
+  return `msg_${time}${random}`;
+}
+
+/** A delivery id as {@link newDeliveryId} makes them (rejects junk before touching Redis). */
+export const DELIVERY_ID_PATTERN = /^msg_[0-9a-hjkmnp-tv-z]{26}$/;
