@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
 import type { JobEventHub, JobEvents, JobStore, TierQueues } from "@llmr/core";
+import type { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import express from "express";
 import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
@@ -16,6 +17,7 @@ import { openApiDocument } from "./openapi/openapi-document.ts";
 import { REFERENCE_PAGE } from "./openapi/reference-page.ts";
 import { healthRouter } from "./routes/health.ts";
 import { jobsRouter } from "./routes/jobs.ts";
+import { webhooksRouter } from "./routes/webhooks.ts";
 
 export interface AppDeps {
   config: RouterConfig;
@@ -24,6 +26,8 @@ export interface AppDeps {
   queues: TierQueues;
   events: JobEvents;
   hub: JobEventHub;
+  secrets: WebhookSecrets;
+  deliveries: WebhookDeliveries;
   apiKeys: KeyRing;
   operators: KeyRing;
   logger: Logger;
@@ -62,12 +66,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/docs", (_req, res) => {
     res.type("html").send(REFERENCE_PAGE);
   });
-  app.use(BULL_BOARD_PATH, requireOperator(deps.operators), bullBoardRouter(deps.queues));
+  app.use(
+    BULL_BOARD_PATH,
+    requireOperator(deps.operators),
+    bullBoardRouter(deps.queues, [deps.deliveries.queue]),
+  );
 
   app.use("/v1", requireApiKey(deps.apiKeys));
   app.use("/v1", keyRateLimit(deps.redis, deps.config.redis.keyPrefix, deps.config.api.rateLimit));
   app.use(express.json({ limit: deps.config.api.bodyLimitBytes, type: "application/json", strict: true }));
   app.use(jobsRouter(deps));
+  app.use(webhooksRouter(deps));
 
   app.use((req, _res, next) => {
     next(new HttpError(404, "not_found_error", `no route ${req.method} ${req.path}`));

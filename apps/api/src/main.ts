@@ -11,6 +11,7 @@ import {
   UnsafeRedisError,
   waitForRedis,
 } from "@llmr/core";
+import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { createApp } from "./app.ts";
 import { credentialsFromEnv, KeyRing } from "./auth/key-ring.ts";
 import { Env } from "./env.ts";
@@ -68,7 +69,25 @@ const queues = new TierQueues(redis, config, {
   // Logged once per connection problem by the Redis client already; keep these at debug.
   onError: (error, queue) => logger.debug({ err: error, queue }, "queue connection error"),
 });
-const app = createApp({ config, redis, store, queues, events, hub, apiKeys, operators, logger });
+const secrets = new WebhookSecrets(redis, { prefix: config.redis.keyPrefix });
+const deliveries = new WebhookDeliveries(redis, {
+  prefix: config.redis.keyPrefix,
+  scheduleScale: config.webhooks.scheduleScale,
+  onError: (error) => logger.debug({ err: error }, "webhook queue connection error"),
+});
+const app = createApp({
+  config,
+  redis,
+  store,
+  queues,
+  events,
+  hub,
+  secrets,
+  deliveries,
+  apiKeys,
+  operators,
+  logger,
+});
 
 const server: Server = app.listen(env.PORT, env.HOST, () => {
   logger.info({ port: env.PORT, host: env.HOST }, `API listening on http://${env.HOST}:${env.PORT}`);
@@ -82,6 +101,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await queues.close();
+  await deliveries.close();
   await hub.close();
   redis.disconnect();
   clearTimeout(force);

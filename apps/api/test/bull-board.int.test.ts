@@ -43,6 +43,7 @@ describe("bull-board at /admin/queues", () => {
       "{fast-interactive}",
       "{standard-batch}",
       "{standard-interactive}",
+      "{webhooks}",
     ]);
   });
 });

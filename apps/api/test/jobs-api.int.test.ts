@@ -146,3 +146,20 @@ describe("health", () => {
     expect(await ready.json()).toEqual({ status: "ready" });
   });
 });
+
+describe("webhook URLs (SSRF guard at registration)", () => {
+  it("refuses loopback, private, link-local and numeric-trick addresses, naming webhook.url", async () => {
+    for (const url of [
+      "http://127.0.0.1/hook",
+      "http://169.254.169.254/latest/meta-data",
+      "http://10.0.0.5/hook",
+      "http://2130706433/hook",
+      "http://[::ffff:127.0.0.1]/hook",
+      "ftp://example.com/hook",
+    ]) {
+      const res = await post(JSON.stringify({ input: "x", webhook: { url } }));
+      expect(res.status, url).toBe(400);
+      expect(res.body.error?.param, url).toBe("webhook.url");
+    }
+  });
+});

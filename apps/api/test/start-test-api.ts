@@ -12,6 +12,7 @@ import {
   TierQueues,
   waitForRedis,
 } from "@llmr/core";
+import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { pino } from "pino";
 import { parse } from "yaml";
 import { createApp } from "../src/app.ts";
@@ -57,6 +58,11 @@ export async function startTestApi(options: {
   const subscriber = redis.duplicate();
   subscriber.on("error", () => undefined);
   const hub = new JobEventHub(subscriber, keys.eventsChannel);
+  const secrets = new WebhookSecrets(redis, { prefix: config.redis.keyPrefix });
+  const deliveries = new WebhookDeliveries(redis, {
+    prefix: config.redis.keyPrefix,
+    onError: () => undefined,
+  });
   const queues = new TierQueues(redis, config, { onError: () => undefined });
   const app = createApp({
     config,
@@ -65,6 +71,8 @@ export async function startTestApi(options: {
     queues,
     events,
     hub,
+    secrets,
+    deliveries,
     logger,
     apiKeys: new KeyRing([
       { name: "tenant-a", sha256: sha256Hex(KEY_A) },
@@ -86,6 +94,7 @@ export async function startTestApi(options: {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queues.close();
+      await deliveries.close();
       await hub.close();
       redis.disconnect();
     },

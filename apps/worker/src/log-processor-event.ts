@@ -58,6 +58,12 @@ export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
         `job ${event.job.status}`,
       );
       return;
+    case "notify_failed":
+      logger.error(
+        { job_id: event.jobId, tenant: event.tenant, err: event.error },
+        "could not queue the job's webhook",
+      );
+      return;
     case "skipped":
       logger.info({ job_id: event.jobId }, `job skipped: ${event.reason}`);
       return;

@@ -1,4 +1,5 @@
 import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
+import type { JobRecord } from "@llmr/core";
 import {
   abortCancelledJobs,
   assertNoEviction,
@@ -14,7 +15,9 @@ import {
   TierQueues,
 } from "@llmr/core";
 import { createCheckRegistry } from "@llmr/routing";
+import { createGuardedAgent, startDeliveryWorker, WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { Env } from "./env.ts";
+import { logDeliveryEvent } from "./log-delivery-event.ts";
 import { logProcessorEvent } from "./log-processor-event.ts";
 import { createLogger } from "./logger.ts";
 
@@ -59,6 +62,35 @@ const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retent
 const queues = new TierQueues(redis, config, {
   onError: (error, queue) => logger.warn({ err: error, queue }, "queue connection error"),
 });
+// Webhooks: finished jobs with a webhook URL get a signed delivery, sent by this process's delivery
+// worker through an agent that refuses private addresses at connect time (DNS rebinding).
+const secrets = new WebhookSecrets(redis, { prefix: config.redis.keyPrefix });
+const deliveries = new WebhookDeliveries(redis, {
+  prefix: config.redis.keyPrefix,
+  scheduleScale: config.webhooks.scheduleScale,
+  onError: (error) => logger.warn({ err: error }, "webhook queue connection error"),
+});
+const agent = createGuardedAgent({ allowPrivate: config.webhooks.allowPrivateTargets });
+const deliveryWorker = startDeliveryWorker(redis, {
+  deliveries,
+  secrets,
+  agent,
+  timeoutMs: config.webhooks.timeoutMs,
+  onEvent: (event) => logDeliveryEvent(logger, event),
+});
+const notifyFinished = async (record: JobRecord) => {
+  const url = record.request.webhook_url;
+  if (!url) return;
+  await deliveries.enqueueDelivery({
+    tenant: record.tenant,
+    jobId: record.job.id,
+    event: record.job.status === "succeeded" ? "job.succeeded" : "job.failed",
+    data: { ...record.job },
+    url,
+    ...(record.job.finished_at ? { occurredAt: new Date(record.job.finished_at) } : {}),
+  });
+};
+
 const failpoint = env.LLMR_FAILPOINT;
 const workers = startTierWorkers(
   redis,
@@ -67,6 +99,7 @@ const workers = startTierWorkers(
     store,
     queues,
     events,
+    onFinished: notifyFinished,
     providers: new ProviderPool(config),
     onEvent: (event) => logProcessorEvent(logger, event),
     ...(failpoint
@@ -107,6 +140,9 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, SHUTDOWN_GRACE_MS).unref();
   await closeTierWorkers(workers);
+  await deliveryWorker.close();
+  await deliveries.close();
+  await agent.close();
   await hub.close();
   await queues.close();
   redis.disconnect();

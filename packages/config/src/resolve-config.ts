@@ -213,6 +213,11 @@ export function resolveConfig(
         retentionSeconds: doc.jobs.retention_s,
       },
       auth: { apiKeys: doc.auth.api_keys, operatorTokens: doc.auth.operator_tokens },
+      webhooks: {
+        allowPrivateTargets: doc.webhooks.allow_private_targets,
+        timeoutMs: doc.webhooks.timeout_ms,
+        scheduleScale: doc.webhooks.schedule_scale,
+      },
       providers,
       models,
       tiers,

@@ -115,6 +115,7 @@ export interface RouterConfig {
   api: { bodyLimitBytes: number; rateLimit: { requestsPerMinute: number; burst: number } };
   jobs: { defaultTask: string; maxAttempts: number; retentionSeconds: number };
   auth: { apiKeys: Credential[]; operatorTokens: Credential[] };
+  webhooks: { allowPrivateTargets: boolean; timeoutMs: number; scheduleScale: number };
   providers: ReadonlyMap<string, ResolvedProvider>;
   models: ReadonlyMap<string, ResolvedModel>;
   /** Cheapest first. */

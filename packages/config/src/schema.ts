@@ -376,6 +376,24 @@ export const RouterConfigSchema = z
       })
       .default({ api_keys: [], operator_tokens: [] })
       .describe("Who may call the API and the operator routes."),
+    webhooks: z
+      .strictObject({
+        allow_private_targets: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Let webhook URLs point at loopback and private networks. For local development and tests only: it opens the SSRF guard.",
+          ),
+        timeout_ms: z.number().int().positive().default(15_000).describe("How long one delivery try may take."),
+        schedule_scale: z
+          .number()
+          .positive()
+          .max(1)
+          .default(1)
+          .describe("Compresses the retry schedule (immediately, 5 s, 5 min, … 24 h) for tests; 1 in production."),
+      })
+      .default({ allow_private_targets: false, timeout_ms: 15_000, schedule_scale: 1 })
+      .describe("Signed webhook deliveries (Standard Webhooks)."),
     providers: z.record(Name, ProviderSchema).describe("Model vendors and endpoints, by id."),
     models: z.record(Name, ModelSchema).describe("Models, by the name tiers refer to."),
     tiers: z.array(TierSchema).min(1).describe("Tiers, cheapest first."),

@@ -10,6 +10,7 @@ export { JOB_ID_PATTERN, newJobId } from "./ids.ts";
 export { JobEventHub } from "./job-event-hub.ts";
 export type { JobEvent, JobEventNotice, JobEventType } from "./job-events.ts";
 export { isAfter, JobEvents } from "./job-events.ts";
+export { AttemptSchema, ErrorEnvelopeSchema, JobObjectSchema } from "./job-object-schema.ts";
 export type {
   Attempt,
   AttemptOutcome,
@@ -24,7 +25,6 @@ export type {
 export { TERMINAL_STATUSES } from "./job-record.ts";
 export type { ChatMessage, JobRequest, ResponseFormat } from "./job-request.ts";
 export { JobRequestSchema } from "./job-request.ts";
-export { AttemptSchema, ErrorEnvelopeSchema, JobObjectSchema } from "./job-object-schema.ts";
 export type { StoredRecord } from "./job-store.ts";
 export { JobStore } from "./job-store.ts";
 export type { RoutedRequest } from "./normalize-request.ts";

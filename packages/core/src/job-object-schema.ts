@@ -18,7 +18,15 @@ export const AttemptSchema = z
     provider: z.string(),
     model: z.string(),
     deployment: z.string(),
-    outcome: z.enum(["succeeded", "low_confidence", "quality_failed", "error", "timeout", "rate_limited", "cancelled"]),
+    outcome: z.enum([
+      "succeeded",
+      "low_confidence",
+      "quality_failed",
+      "error",
+      "timeout",
+      "rate_limited",
+      "cancelled",
+    ]),
     detail: z.string(),
     latency_ms: z.number().int(),
     usage: Usage,
@@ -44,7 +52,9 @@ export const JobObjectSchema = z
       initial_tier: z.string(),
       max_tier: z.string(),
       reason: z.string(),
-      escalations: z.array(z.object({ from_tier: z.string(), to_tier: z.string(), reason: z.string(), at: z.string() })),
+      escalations: z.array(
+        z.object({ from_tier: z.string(), to_tier: z.string(), reason: z.string(), at: z.string() }),
+      ),
     }),
     result: z
       .object({
@@ -68,7 +78,9 @@ export const JobObjectSchema = z
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
   })
-  .describe("A job: its status, why it went where it went, every attempt with tokens and cost, and the result.");
+  .describe(
+    "A job: its status, why it went where it went, every attempt with tokens and cost, and the result.",
+  );
 
 export const ErrorEnvelopeSchema = z
   .object({

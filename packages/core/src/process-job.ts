@@ -27,7 +27,8 @@ export type ProcessorEvent =
   | { type: "attempt"; jobId: string; tenant: string; attempt: Attempt; retryInMs: number | null }
   | { type: "escalated"; jobId: string; tenant: string; from: string; to: string; reason: string }
   | { type: "finished"; jobId: string; tenant: string; job: PublicJob }
-  | { type: "skipped"; jobId: string; reason: string };
+  | { type: "skipped"; jobId: string; reason: string }
+  | { type: "notify_failed"; jobId: string; tenant: string; error: unknown };
 
 /**
  * Named points where a test may crash the worker on purpose (`LLMR_FAILPOINT`), to prove that
@@ -45,6 +46,11 @@ export interface ProcessorDeps {
   events?: JobEvents;
   onEvent?: (event: ProcessorEvent) => void;
   failpoint?: (name: Failpoint) => void;
+  /**
+   * Called once a job has finished (succeeded or failed) and its record is stored, e.g. to queue its
+   * webhook. Awaited; an error is reported as a `notify_failed` event and does not change the job.
+   */
+  onFinished?: (record: JobRecord) => Promise<void>;
   now?: () => Date;
 }
 
@@ -317,6 +323,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
     if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
       emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job });
       await publish(jobId, "job", updated.job);
+      if (deps.onFinished && updated.job.status !== "cancelled") {
+        await deps.onFinished(updated).catch((error: unknown) => {
+          emit({ type: "notify_failed", jobId, tenant: record.tenant, error });
+        });
+      }
     } else if (updated && retryInMs !== null) {
       await publish(jobId, "status", { status: "queued", tier: tier.name, retry_in_ms: retryInMs });
     }

@@ -12,6 +12,7 @@ import {
   submitJob,
   TERMINAL_STATUSES,
 } from "@llmr/core";
+import { checkWebhookUrl } from "@llmr/webhooks";
 import type { Request } from "express";
 import { Router } from "express";
 import type { Redis } from "ioredis";
@@ -40,7 +41,15 @@ export function jobsRouter(deps: JobsRouteDeps): Router {
   router.post("/v1/jobs", requireJson(), idempotency(deps.redis, keys), async (req, res) => {
     const parsed = JobRequestSchema.safeParse(req.body);
     if (!parsed.success) throw new RequestValidationError(requestIssuesFromZod(parsed.error));
-    const record = await submitJob(deps, res.locals.tenant, parsed.data);
+    const request = parsed.data;
+    if (request.webhook) {
+      // Webhook URLs are user input aimed at our network: refused unless every address is public.
+      const allowPrivate = deps.config.webhooks.allowPrivateTargets;
+      const check = await checkWebhookUrl(request.webhook.url, { allowPrivate });
+      if (!check.ok) throw new RequestValidationError([{ param: "webhook.url", message: check.reason }]);
+      request.webhook = { url: check.url };
+    }
+    const record = await submitJob(deps, res.locals.tenant, request);
     req.log.info(
       { job_id: record.job.id, tenant: record.tenant, class: record.job.class, tier: record.job.tier },
       `job accepted: ${record.job.routing.reason}`,

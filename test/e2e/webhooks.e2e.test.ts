@@ -1,0 +1,119 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG_PATH } from "@llmr/config";
+import type { PublicJob } from "@llmr/core";
+import type { RunningSimulator } from "@llmr/simulator";
+import { startSimulator } from "@llmr/simulator";
+import { findFreePort, redisFixture } from "@llmr/testing";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppProcess } from "./app-process.ts";
+import { startApp, waitUntilReady } from "./app-process.ts";
+
+const API_KEY = "llmr_e2e_hooks_0123456789abcdef012345678";
+const redis = redisFixture();
+let simulator: RunningSimulator;
+let api: AppProcess;
+let worker: AppProcess;
+let apiUrl: string;
+
+interface Received {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+const received: Received[] = [];
+let answers: Array<(res: ServerResponse) => void> = [];
+const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
+  let body = "";
+  req.on("data", (chunk: Buffer) => {
+    body += chunk.toString();
+  });
+  req.on("end", () => {
+    received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body });
+    const answer = req.url === "/hook" ? answers.shift() : undefined;
+    if (answer) answer(res);
+    else res.writeHead(200).end("ok");
+  });
+});
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0, latencyScale: 0 });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const dir = mkdtempSync(join(tmpdir(), "llmr-hooks-"));
+  const configPath = join(dir, "router.yaml");
+  // Private targets allowed (the receiver is on loopback) and the day-long schedule compressed.
+  const extra = `\nredis:\n  key_prefix: ${redis.prefix}\nwebhooks:\n  allow_private_targets: true\n  timeout_ms: 500\n  schedule_scale: 0.0001\n`;
+  writeFileSync(configPath, `${readFileSync(DEFAULT_CONFIG_PATH, "utf8")}${extra}`);
+  const port = await findFreePort();
+  apiUrl = `http://127.0.0.1:${port}`;
+  const env = { REDIS_URL: redis.url, ROUTER_CONFIG: configPath, SIMULATOR_URL: simulator.url };
+  api = startApp("api", { ...env, PORT: String(port), LLMR_API_KEYS: `hooks:${API_KEY}` });
+  worker = startApp("worker", env);
+  await waitUntilReady(api, `${apiUrl}/readyz`);
+});
+
+afterAll(async () => {
+  await Promise.all([api?.stop(), worker?.stop()]);
+  await simulator?.close();
+  receiver.closeAllConnections();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
+
+describe("signed webhooks", () => {
+  it("retries a 500, a timeout and a 302 with the same webhook-id and fresh valid signatures until a 200", async () => {
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    answers = [
+      (res) => res.writeHead(500).end("boom"),
+      () => undefined, // never answers: the 500 ms timeout counts as a failed try
+      (res) => res.writeHead(302, { location: "/elsewhere" }).end(),
+      (res) => res.writeHead(200).end("ok"),
+    ];
+    const res = await fetch(`${apiUrl}/v1/jobs`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ input: "Say hi", webhook: { url: hookUrl } }),
+    });
+    const { id } = (await res.json()) as PublicJob;
+
+    const deadline = Date.now() + 20_000;
+    let deliveries: Array<{ id: string; status: string; attempts: unknown[] }> = [];
+    while (Date.now() < deadline) {
+      const list = await fetch(`${apiUrl}/v1/jobs/${id}/deliveries`, { headers });
+      deliveries = ((await list.json()) as { data: typeof deliveries }).data;
+      if (deliveries[0]?.status === "succeeded") break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]?.status).toBe("succeeded");
+    expect(deliveries[0]?.attempts).toHaveLength(4);
+
+    const hooks = received.filter((r) => r.path === "/hook");
+    expect(hooks).toHaveLength(4);
+    expect(received.filter((r) => r.path === "/elsewhere")).toHaveLength(0);
+    expect(new Set(hooks.map((h) => h.headers["webhook-id"])).size).toBe(1);
+    expect(hooks[0]?.headers["webhook-id"]).toBe(deliveries[0]?.id);
+
+    const secrets = (await (await fetch(`${apiUrl}/v1/webhooks/secret`, { headers })).json()) as {
+      data: Array<{ secret: string }>;
+    };
+    const verifier = new Webhook(secrets.data[0]?.secret ?? "");
+    for (const hook of hooks) {
+      const payload = verifier.verify(hook.body, hook.headers) as { type: string; data: PublicJob };
+      expect(payload.type).toBe("job.succeeded");
+      expect(payload.data.id).toBe(id);
+      expect(payload.data.status).toBe("succeeded");
+    }
+    // Their secret is never in any log line.
+    for (const { secret } of secrets.data) {
+      expect(api.output()).not.toContain(secret);
+      expect(worker.output()).not.toContain(secret);
+    }
+  });
+});
