@@ -338,7 +338,9 @@ export const RouterConfigSchema = z
               .describe("Requests a key may make at once before the per-minute pace applies."),
           })
           .default({ requests_per_minute: 600, burst: 60 })
-          .describe("Per-API-key request limits, held in Redis so they apply across API processes (429 beyond)."),
+          .describe(
+            "Per-API-key request limits, held in Redis so they apply across API processes (429 beyond).",
+          ),
       })
       .default({ body_limit_bytes: 1_048_576, rate_limit: { requests_per_minute: 600, burst: 60 } })
       .describe("The HTTP API."),
@@ -384,13 +386,20 @@ export const RouterConfigSchema = z
           .describe(
             "Let webhook URLs point at loopback and private networks. For local development and tests only: it opens the SSRF guard.",
           ),
-        timeout_ms: z.number().int().positive().default(15_000).describe("How long one delivery try may take."),
+        timeout_ms: z
+          .number()
+          .int()
+          .positive()
+          .default(15_000)
+          .describe("How long one delivery try may take."),
         schedule_scale: z
           .number()
           .positive()
           .max(1)
           .default(1)
-          .describe("Compresses the retry schedule (immediately, 5 s, 5 min, … 24 h) for tests; 1 in production."),
+          .describe(
+            "Compresses the retry schedule (immediately, 5 s, 5 min, … 24 h) for tests; 1 in production.",
+          ),
       })
       .default({ allow_private_targets: false, timeout_ms: 15_000, schedule_scale: 1 })
       .describe("Signed webhook deliveries (Standard Webhooks)."),
