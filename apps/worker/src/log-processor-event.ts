@@ -64,6 +64,24 @@ export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
         "could not queue the job's webhook",
       );
       return;
+    case "waiting":
+      logger.info(
+        {
+          job_id: event.jobId,
+          tenant: event.tenant,
+          tier: event.tier,
+          wait_ms: event.waitMs,
+          reasons: event.reasons,
+        },
+        `no deployment of ${event.tier} can take the call now: waiting ${event.waitMs} ms`,
+      );
+      return;
+    case "breaker":
+      logger.warn(
+        { deployment: event.deployment, change: event.change },
+        `circuit breaker ${event.change}: ${event.deployment}`,
+      );
+      return;
     case "skipped":
       logger.info({ job_id: event.jobId }, `job skipped: ${event.reason}`);
       return;

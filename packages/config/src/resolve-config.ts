@@ -213,6 +213,14 @@ export function resolveConfig(
         retentionSeconds: doc.jobs.retention_s,
       },
       auth: { apiKeys: doc.auth.api_keys, operatorTokens: doc.auth.operator_tokens },
+      dispatch: {
+        reservedInteractiveShare: doc.dispatch.reserved_interactive_share,
+        breaker: {
+          failureThreshold: doc.dispatch.breaker.failure_threshold,
+          failureWindowMs: doc.dispatch.breaker.failure_window_ms,
+          coolDownMs: doc.dispatch.breaker.cool_down_ms,
+        },
+      },
       webhooks: {
         allowPrivateTargets: doc.webhooks.allow_private_targets,
         timeoutMs: doc.webhooks.timeout_ms,

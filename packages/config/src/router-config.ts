@@ -116,6 +116,10 @@ export interface RouterConfig {
   jobs: { defaultTask: string; maxAttempts: number; retentionSeconds: number };
   auth: { apiKeys: Credential[]; operatorTokens: Credential[] };
   webhooks: { allowPrivateTargets: boolean; timeoutMs: number; scheduleScale: number };
+  dispatch: {
+    reservedInteractiveShare: number;
+    breaker: { failureThreshold: number; failureWindowMs: number; coolDownMs: number };
+  };
   providers: ReadonlyMap<string, ResolvedProvider>;
   models: ReadonlyMap<string, ResolvedModel>;
   /** Cheapest first. */

@@ -403,6 +403,47 @@ export const RouterConfigSchema = z
       })
       .default({ allow_private_targets: false, timeout_ms: 15_000, schedule_scale: 1 })
       .describe("Signed webhook deliveries (Standard Webhooks)."),
+    dispatch: z
+      .strictObject({
+        reserved_interactive_share: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.2)
+          .describe(
+            "Share of every deployment's RPM/TPM kept for interactive work; batch work borrows it only while interactive work is idle.",
+          ),
+        breaker: z
+          .strictObject({
+            failure_threshold: z
+              .number()
+              .int()
+              .min(1)
+              .default(5)
+              .describe("Retryable failures that open a deployment's breaker."),
+            failure_window_ms: z
+              .number()
+              .int()
+              .positive()
+              .default(60_000)
+              .describe("…counted within this window."),
+            cool_down_ms: z
+              .number()
+              .int()
+              .positive()
+              .default(30_000)
+              .describe(
+                "How long an open breaker skips the deployment before one probe call is let through.",
+              ),
+          })
+          .default({ failure_threshold: 5, failure_window_ms: 60_000, cool_down_ms: 30_000 })
+          .describe("Per-deployment circuit breakers, shared by every worker through Redis."),
+      })
+      .default({
+        reserved_interactive_share: 0.2,
+        breaker: { failure_threshold: 5, failure_window_ms: 60_000, cool_down_ms: 30_000 },
+      })
+      .describe("Shared rate limits and circuit breakers of the deployments."),
     providers: z.record(Name, ProviderSchema).describe("Model vendors and endpoints, by id."),
     models: z.record(Name, ModelSchema).describe("Models, by the name tiers refer to."),
     tiers: z.array(TierSchema).min(1).describe("Tiers, cheapest first."),

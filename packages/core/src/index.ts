@@ -38,6 +38,8 @@ export { RedisKeys, tierQueueName } from "./redis-keys.ts";
 export { assertNoEviction, UnsafeRedisError } from "./redis-safety.ts";
 export { requestIssuesFromZod } from "./request-issues.ts";
 export { retryDelayMs } from "./retry-delay.ts";
+export type { DispatchGates, Selection } from "./select-deployment.ts";
+export { createDispatchGates, selectDeployment } from "./select-deployment.ts";
 export type { SubmitDeps } from "./submit-job.ts";
 export { submitJob } from "./submit-job.ts";
 export type { QueuePayload } from "./tier-queues.ts";

@@ -2,7 +2,7 @@ import type { ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } fro
 import type { CheckRegistry } from "@llmr/routing";
 import { createCheckRegistry } from "@llmr/routing";
 import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
+import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
 import { buildCompletionRequest, parseOutputJson } from "./build-completion-request.ts";
 import type { CallOutcome } from "./call-provider.ts";
 import { callProvider } from "./call-provider.ts";
@@ -17,6 +17,8 @@ import type { Judgement } from "./judge-answer.ts";
 import { judgeAnswer } from "./judge-answer.ts";
 import type { ProviderPool } from "./provider-pool.ts";
 import { retryDelayMs } from "./retry-delay.ts";
+import type { DispatchGates, Selection } from "./select-deployment.ts";
+import { selectDeployment } from "./select-deployment.ts";
 import type { TierQueues } from "./tier-queues.ts";
 import { QueuePayloadSchema } from "./tier-queues.ts";
 
@@ -28,7 +30,9 @@ export type ProcessorEvent =
   | { type: "escalated"; jobId: string; tenant: string; from: string; to: string; reason: string }
   | { type: "finished"; jobId: string; tenant: string; job: PublicJob }
   | { type: "skipped"; jobId: string; reason: string }
-  | { type: "notify_failed"; jobId: string; tenant: string; error: unknown };
+  | { type: "notify_failed"; jobId: string; tenant: string; error: unknown }
+  | { type: "waiting"; jobId: string; tenant: string; tier: string; waitMs: number; reasons: string[] }
+  | { type: "breaker"; deployment: string; change: "opened" | "closed" | "half_opened" };
 
 /**
  * Named points where a test may crash the worker on purpose (`LLMR_FAILPOINT`), to prove that
@@ -42,6 +46,8 @@ export interface ProcessorDeps {
   providers: ProviderPool;
   /** Where escalated jobs are queued again. */
   queues: TierQueues;
+  /** Circuit breakers and shared RPM/TPM budgets of the deployments; without them, plain rotation. */
+  gates?: DispatchGates;
   /** Where the job's events go (status, attempts, slow, escalations, the final job) for streams and waits. */
   events?: JobEvents;
   onEvent?: (event: ProcessorEvent) => void;
@@ -78,7 +84,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
     return registry;
   };
 
-  return async function processJob(job: Job, _token?: string, jobSignal?: AbortSignal): Promise<string> {
+  return async function processJob(job: Job, token?: string, jobSignal?: AbortSignal): Promise<string> {
     const payload = QueuePayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`malformed queue payload: ${payload.error.message}`);
     const jobId = payload.data.job_id;
@@ -115,8 +121,38 @@ export function createJobProcessor(deps: ProcessorDeps) {
     if (deployments.length === 0) {
       throw new UnrecoverableError(`tier ${tier.name} has no deployment this job can use (config changed?)`);
     }
-    // Each BullMQ try of this hop moves to the tier's next deployment: the fallback within a tier.
-    const deployment = deployments[job.attemptsMade % deployments.length] as ResolvedDeployment;
+    // Each BullMQ try of this hop starts at the tier's next deployment (the fallback within a tier),
+    // skipping deployments whose breaker is open or whose shared budget is spent.
+    const estimatedTokens = record.route.input_tokens + record.request.max_output_tokens;
+    const selection = await selectDeployment(deps.gates, deployments, job.attemptsMade, {
+      estimatedTokens,
+      klass: record.job.class,
+    });
+    if (selection.kind === "wait") {
+      if (!Number.isFinite(selection.waitMs)) {
+        const message = `no deployment of tier "${tier.name}" can ever take this call: ${selection.skipped.join("; ")}`;
+        await failWithoutAttempt(deps, record, { type: "no_capacity", message }, now());
+        throw new UnrecoverableError(message);
+      }
+      emit({
+        type: "waiting",
+        jobId,
+        tenant: record.tenant,
+        tier: tier.name,
+        waitMs: selection.waitMs,
+        reasons: selection.skipped,
+      });
+      // Every deployment is busy or cooling down: the job waits without failing or spending a try.
+      // With no provider restriction every job of this queue is blocked alike, so the queue pauses;
+      // a job restricted to some providers waits alone.
+      if (record.route.requirements.providers === undefined) {
+        await deps.queues.get(tier.name, record.job.class).rateLimit(selection.waitMs);
+        throw new RateLimitError();
+      }
+      await job.moveToDelayed(Date.now() + selection.waitMs, token);
+      throw new DelayedError();
+    }
+    const deployment = selection.deployment;
 
     const startedAt = now();
     const inFlight: InFlightCall = {
@@ -178,6 +214,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
       jobSignal,
     ).finally(() => clearTimeout(softTimer));
     const finishedAt = now();
+    if (deps.gates) {
+      for (const change of await recordDispatch(deps.gates, deployment, selection, call)) {
+        emit({ type: "breaker", deployment: deployment.id, change });
+      }
+    }
 
     let judgement: Judgement | undefined;
     let outputJson: unknown = null;
@@ -410,4 +451,50 @@ function interruptedAttempt(call: InFlightCall, n: number, now: Date): Attempt {
     started_at: call.started_at,
     finished_at: now.toISOString(),
   };
+}
+
+/**
+ * Tells the gates how the call went: the real token use settles the budget; a 429 cools the
+ * deployment down for as long as the provider asked; other retryable failures count toward its
+ * breaker, a success closes it. Fatal errors and cancellations say nothing about the deployment.
+ */
+async function recordDispatch(
+  gates: DispatchGates,
+  deployment: ResolvedDeployment,
+  selection: Extract<Selection, { kind: "selected" }>,
+  call: CallOutcome,
+): Promise<Array<"opened" | "closed" | "half_opened">> {
+  const changes: Array<"opened" | "closed" | "half_opened"> = [];
+  if (call.ok) {
+    if (selection.permitId) {
+      const actualTokens = call.result.usage.inputTokens + call.result.usage.outputTokens;
+      await gates.limiter.settle({ deployment: deployment.id, permitId: selection.permitId, actualTokens });
+    }
+    const { changed } = await gates.breaker.recordSuccess(deployment.id);
+    if (changed) changes.push(changed);
+  } else if (call.outcome === "rate_limited") {
+    await gates.limiter.coolDown({ deployment: deployment.id, ms: call.retryAfterMs ?? 1_000 });
+    if (selection.probe) await gates.breaker.releaseProbe(deployment.id);
+  } else if (call.retryable) {
+    const { changed } = await gates.breaker.recordFailure(deployment.id);
+    if (changed) changes.push(changed);
+  } else if (selection.probe) {
+    await gates.breaker.releaseProbe(deployment.id);
+  }
+  return changes;
+}
+
+/** Ends a job that cannot be served at all (no deployment will ever take it), with the reason. */
+async function failWithoutAttempt(
+  deps: ProcessorDeps,
+  record: JobRecord,
+  error: { type: string; message: string },
+  at: Date,
+): Promise<void> {
+  const updated = await deps.store.update(record.job.id, (current) =>
+    TERMINAL_STATUSES.has(current.job.status)
+      ? undefined
+      : { ...current, job: { ...current.job, status: "failed", error, finished_at: at.toISOString() } },
+  );
+  if (updated) await deps.events?.publish(record.job.id, "job", updated.job).catch(() => undefined);
 }

@@ -58,6 +58,9 @@ export function startTierWorkers(
         stalledInterval: options.lockDurationMs ?? 30_000,
         maxStalledCount: 2,
         settings: { backoffStrategy: routerBackoffStrategy },
+        // Lets the processor pause the queue (queue.rateLimit + RateLimitError) when every
+        // deployment of the tier is cooling down; the limit itself never binds.
+        limiter: { max: Number.MAX_SAFE_INTEGER, duration: 1_000 },
       });
       running.push({ tier: tier.name, jobClass, worker });
     }

@@ -79,6 +79,8 @@ const firstPollMs = 5;
 const maxPollMs = 200;
 /** Submissions refused with 429/503 are retried this often, after `Retry-After` (or this long). */
 const maxSubmitRetries = 20;
+/** Longest a single long-poll holds (the API allows up to 60 s). */
+const longPollS = 20;
 const defaultRetryAfterMs = 250;
 
 /** Submits every job and returns them finished, in the order given. */
@@ -131,10 +133,17 @@ export async function waitForJob(client: RouterClient, id: string, timeoutMs: nu
   const deadline = Date.now() + timeoutMs;
   let pollMs = firstPollMs;
   for (;;) {
-    const res = await fetch(`${client.apiUrl}/v1/jobs/${id}`, {
+    // Long-poll: the API answers as soon as the job finishes (or after `wait` seconds).
+    const waitS = Math.max(0, Math.min(longPollS, Math.ceil((deadline - Date.now()) / 1000)));
+    const res = await fetch(`${client.apiUrl}/v1/jobs/${id}?wait=${waitS}`, {
       headers: { authorization: `Bearer ${client.apiKey}` },
     });
     const body: unknown = await res.json().catch(() => undefined);
+    if (res.status === 429 || res.status === 503) {
+      const retryAfterS = Number(res.headers.get("retry-after"));
+      await sleep(Number.isFinite(retryAfterS) && retryAfterS > 0 ? retryAfterS * 1000 : defaultRetryAfterMs);
+      continue;
+    }
     if (!res.ok)
       throw new EvaluationError(`GET /v1/jobs/${id} answered ${res.status}: ${JSON.stringify(body)}`);
     const status = z.looseObject({ status: z.string() }).safeParse(body);

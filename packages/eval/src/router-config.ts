@@ -58,6 +58,8 @@ export function routerConfigDocument(input: RouterConfigInput): Record<string, u
     version: 1,
     simulator: { base_url: input.simulatorUrl },
     redis: { key_prefix: input.keyPrefix },
+    // The harness is one API key driving the whole workload: its per-key limit must not be the bottleneck.
+    api: { rate_limit: { requests_per_minute: 6_000_000, burst: 100_000 } },
     providers: {
       [replayProviderId]: { kind: "simulated", protocol: "openai", base_url: input.simulatorUrl },
     },

@@ -1,0 +1,130 @@
+import type { RouterConfig } from "@llmr/config";
+import type { RunningSimulator } from "@llmr/simulator";
+import { simMarker, startSimulator } from "@llmr/simulator";
+import { redisFixture } from "@llmr/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PublicJob } from "../src/job-record.ts";
+import { JobRequestSchema } from "../src/job-request.ts";
+import { JobStore } from "../src/job-store.ts";
+import type { ProcessorEvent } from "../src/process-job.ts";
+import { ProviderPool } from "../src/provider-pool.ts";
+import { RedisKeys } from "../src/redis-keys.ts";
+import { createDispatchGates } from "../src/select-deployment.ts";
+import { submitJob } from "../src/submit-job.ts";
+import { TierQueues } from "../src/tier-queues.ts";
+import { closeTierWorkers, startTierWorkers } from "../src/tier-workers.ts";
+import { routerTestConfig } from "./router-test-config.ts";
+
+const redis = redisFixture();
+let simulator: RunningSimulator;
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0, latencyScale: 0 });
+});
+afterAll(async () => {
+  await simulator.close();
+});
+
+type Doc = Parameters<NonNullable<Parameters<typeof routerTestConfig>[0]["edit"]>>[0];
+
+/** A router with the shared gates on (breakers and RPM/TPM budgets in Redis). */
+function startRouter(edit: (doc: Doc) => void) {
+  const config: RouterConfig = routerTestConfig({
+    simulatorUrl: simulator.url,
+    keyPrefix: redis.uniquePrefix(),
+    edit,
+  });
+  const connection = redis.connect();
+  const store = new JobStore(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
+  const queues = new TierQueues(connection, config);
+  const waiters = new Map<string, (job: PublicJob) => void>();
+  const events: ProcessorEvent[] = [];
+  const workers = startTierWorkers(connection, {
+    config,
+    store,
+    queues,
+    gates: createDispatchGates(connection, config),
+    providers: new ProviderPool(config),
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === "finished") waiters.get(event.jobId)?.(event.job);
+    },
+  });
+  return {
+    store,
+    events,
+    run: async (input: string) => {
+      const record = await submitJob(
+        { config, store, queues },
+        "tenant-a",
+        JobRequestSchema.parse({ input }),
+      );
+      return {
+        id: record.job.id,
+        finished: new Promise<PublicJob>((resolve) => waiters.set(record.job.id, resolve)),
+      };
+    },
+    close: async () => {
+      await closeTierWorkers(workers);
+      await queues.close();
+    },
+  };
+}
+
+let router: ReturnType<typeof startRouter> | undefined;
+afterEach(async () => {
+  await router?.close();
+  router = undefined;
+});
+
+const nanoCalls = () => simulator.stats().requests_by_model["gpt-5.4-nano"] ?? 0;
+const fast = (doc: Doc) => doc.tiers[0] as { deployments: Array<Record<string, unknown>> };
+
+describe("shared circuit breakers", () => {
+  it("open after N failures: the deployment is then skipped without a call", async () => {
+    router = startRouter((doc) => {
+      doc.dispatch = { breaker: { failure_threshold: 2, failure_window_ms: 60_000, cool_down_ms: 60_000 } };
+    });
+    for (const n of [1, 2]) {
+      const job = await (await router.run(`${simMarker({ fault: "500", times: 1 })} Breaker question ${n}`))
+        .finished;
+      expect(job.attempts.map((a) => a.model)).toEqual(["gpt-5.4-nano", "claude-haiku-4-5"]);
+    }
+    expect(router.events).toContainEqual({
+      type: "breaker",
+      deployment: "fast/gpt-5.4-nano",
+      change: "opened",
+    });
+    const before = nanoCalls();
+    const job = await (await router.run("A third question")).finished;
+    expect(job.attempts.map((a) => `${a.model}:${a.outcome}`)).toEqual(["claude-haiku-4-5:succeeded"]);
+    expect(nanoCalls()).toBe(before);
+  });
+});
+
+describe("shared RPM budgets", () => {
+  it("never send a deployment more calls than its RPM: the rest go to the tier's next deployment", async () => {
+    router = startRouter((doc) => {
+      const deployments = fast(doc).deployments;
+      if (deployments[0]) deployments[0].rpm = 2;
+    });
+    const models: string[] = [];
+    for (let i = 0; i < 4; i++)
+      models.push((await (await router.run(`Budget question ${i}`)).finished).attempts[0]?.model ?? "");
+    expect(models).toEqual(["gpt-5.4-nano", "gpt-5.4-nano", "claude-haiku-4-5", "claude-haiku-4-5"]);
+  });
+
+  it("make a job wait, not fail, when every deployment of its tier is out of budget", async () => {
+    router = startRouter((doc) => {
+      for (const deployment of fast(doc).deployments) deployment.rpm = 1;
+    });
+    await (await router.run("First")).finished;
+    await (await router.run("Second")).finished;
+    const third = await router.run("Third");
+    await expect
+      .poll(() => router?.events.some((event) => event.type === "waiting" && event.jobId === third.id))
+      .toBe(true);
+    const stored = await router.store.get(third.id);
+    expect(stored?.record.job.status).toBe("queued");
+    expect(stored?.record.job.attempts).toEqual([]);
+  });
+});
