@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
-import type { JobEventHub, JobEvents, JobStore, TierQueues } from "@llmr/core";
+import type { DispatchGates, JobEventHub, JobEvents, JobStore, TierQueues } from "@llmr/core";
 import type { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import express from "express";
 import type { Redis } from "ioredis";
@@ -15,6 +15,7 @@ import { keyRateLimit } from "./http/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import { openApiDocument } from "./openapi/openapi-document.ts";
 import { REFERENCE_PAGE } from "./openapi/reference-page.ts";
+import { adminDeploymentsRouter } from "./routes/admin-deployments.ts";
 import { healthRouter } from "./routes/health.ts";
 import { jobsRouter } from "./routes/jobs.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
@@ -27,6 +28,7 @@ export interface AppDeps {
   events: JobEvents;
   hub: JobEventHub;
   secrets: WebhookSecrets;
+  gates: DispatchGates;
   deliveries: WebhookDeliveries;
   apiKeys: KeyRing;
   operators: KeyRing;
@@ -72,6 +74,9 @@ export function createApp(deps: AppDeps): express.Express {
     bullBoardRouter(deps.queues, [deps.deliveries.queue]),
   );
 
+  // Operator routes under /v1/admin take the operator credential, not an API key.
+  app.use("/v1/admin", requireOperator(deps.operators));
+  app.use(adminDeploymentsRouter(deps.config, deps.gates));
   app.use("/v1", requireApiKey(deps.apiKeys));
   app.use("/v1", keyRateLimit(deps.redis, deps.config.redis.keyPrefix, deps.config.api.rateLimit));
   app.use(express.json({ limit: deps.config.api.bodyLimitBytes, type: "application/json", strict: true }));

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
 import {
   assertNoEviction,
+  createDispatchGates,
   createRedis,
   JobEventHub,
   JobEvents,
@@ -84,6 +85,7 @@ const app = createApp({
   hub,
   secrets,
   deliveries,
+  gates: createDispatchGates(redis, config),
   apiKeys,
   operators,
   logger,

@@ -47,3 +47,18 @@ describe("bull-board at /admin/queues", () => {
     ]);
   });
 });
+
+describe("GET /v1/admin/deployments", () => {
+  it("shows every deployment's breaker and budget to the operator, and nothing without the credential", async () => {
+    expect((await fetch(`${api.url}/v1/admin/deployments`)).status).toBe(401);
+    const res = await fetch(`${api.url}/v1/admin/deployments`, {
+      headers: { authorization: `Bearer ${OPERATOR}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      data: Array<{ id: string; breaker: { state: string }; usage: unknown }>;
+    };
+    expect(body.data.map((d) => d.id)).toContain("fast/gpt-5.4-nano");
+    expect(body.data.every((d) => d.breaker.state === "closed")).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import type { RouterConfig } from "@llmr/config";
 import { DEFAULT_CONFIG_PATH, validateConfig } from "@llmr/config";
 import {
+  createDispatchGates,
   createRedis,
   JobEventHub,
   JobEvents,
@@ -73,6 +74,7 @@ export async function startTestApi(options: {
     hub,
     secrets,
     deliveries,
+    gates: createDispatchGates(redis, config),
     logger,
     apiKeys: new KeyRing([
       { name: "tenant-a", sha256: sha256Hex(KEY_A) },

@@ -210,6 +210,8 @@ export function resolveConfig(
       jobs: {
         defaultTask: doc.jobs.default_task,
         maxAttempts: doc.jobs.max_attempts,
+        fallbackToNextTier: doc.jobs.fallback_to_next_tier,
+        deadlineSeconds: { interactive: doc.jobs.deadline_s.interactive, batch: doc.jobs.deadline_s.batch },
         retentionSeconds: doc.jobs.retention_s,
       },
       auth: { apiKeys: doc.auth.api_keys, operatorTokens: doc.auth.operator_tokens },

@@ -113,7 +113,13 @@ export interface RouterConfig {
   simulatorUrl: string;
   redis: { keyPrefix: string };
   api: { bodyLimitBytes: number; rateLimit: { requestsPerMinute: number; burst: number } };
-  jobs: { defaultTask: string; maxAttempts: number; retentionSeconds: number };
+  jobs: {
+    defaultTask: string;
+    maxAttempts: number;
+    fallbackToNextTier: boolean;
+    deadlineSeconds: Record<JobClass, number>;
+    retentionSeconds: number;
+  };
   auth: { apiKeys: Credential[]; operatorTokens: Credential[] };
   webhooks: { allowPrivateTargets: boolean; timeoutMs: number; scheduleScale: number };
   dispatch: {

@@ -353,7 +353,27 @@ export const RouterConfigSchema = z
           .min(1)
           .max(20)
           .default(3)
-          .describe("Most provider calls one job may make (retries included)."),
+          .describe("Most provider calls one job may make on one tier (retries included)."),
+        fallback_to_next_tier: z
+          .boolean()
+          .default(true)
+          .describe(
+            "When every try on a tier failed with retryable errors, move the job to the next tier up (within max_tier) instead of failing it.",
+          ),
+        deadline_s: z
+          .strictObject({
+            interactive: z
+              .number()
+              .int()
+              .positive()
+              .default(300)
+              .describe("An interactive job fails after this long."),
+            batch: z.number().int().positive().default(86_400).describe("A batch job fails after this long."),
+          })
+          .default({ interactive: 300, batch: 86_400 })
+          .describe(
+            "Overall deadline of a job from its submission; past it the job fails `deadline_exceeded`.",
+          ),
         retention_s: z
           .number()
           .int()
@@ -361,7 +381,13 @@ export const RouterConfigSchema = z
           .default(604_800)
           .describe("How long a finished job's record stays readable, in seconds."),
       })
-      .default({ default_task: "chat", max_attempts: 3, retention_s: 604_800 })
+      .default({
+        default_task: "chat",
+        max_attempts: 3,
+        fallback_to_next_tier: true,
+        deadline_s: { interactive: 300, batch: 86_400 },
+        retention_s: 604_800,
+      })
       .describe("Job defaults and limits."),
     auth: z
       .strictObject({

@@ -138,6 +138,8 @@ export interface JobRecord {
    * by the next run, it means the worker died mid-call: that run records the lost attempt first.
    */
   in_flight?: InFlightCall | null;
+  /** After this the job fails `deadline_exceeded` (`jobs.deadline_s` of its class, from submission). */
+  deadline_at?: string;
 }
 
 export interface InFlightCall {

@@ -9,6 +9,7 @@ import { callProvider } from "./call-provider.ts";
 import { attemptCostUsd, sumCostUsd } from "./cost.ts";
 import { deploymentsFor } from "./deployments-for.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
+import { escalationTarget } from "./escalation-target.ts";
 import type { JobEvents, JobEventType } from "./job-events.ts";
 import type { Attempt, InFlightCall, JobRecord, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
@@ -115,6 +116,14 @@ export function createJobProcessor(deps: ProcessorDeps) {
       return "skipped";
     }
 
+    const deadlineAt = record.deadline_at ? Date.parse(record.deadline_at) : Number.POSITIVE_INFINITY;
+    if (now().getTime() >= deadlineAt) {
+      const seconds = deps.config.jobs.deadlineSeconds[record.job.class];
+      const message = `the job did not finish within its deadline (${seconds} s for ${record.job.class} jobs)`;
+      const failed = await failWithoutAttempt(deps, record, { type: "deadline_exceeded", message }, now());
+      if (failed) emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job });
+      throw new UnrecoverableError(message);
+    }
     const task = findTask(deps.config, record.job.task);
     const tier = findTier(deps.config, record.job.tier);
     const deployments = deploymentsFor(tier, record.route);
@@ -131,7 +140,8 @@ export function createJobProcessor(deps: ProcessorDeps) {
     if (selection.kind === "wait") {
       if (!Number.isFinite(selection.waitMs)) {
         const message = `no deployment of tier "${tier.name}" can ever take this call: ${selection.skipped.join("; ")}`;
-        await failWithoutAttempt(deps, record, { type: "no_capacity", message }, now());
+        const failed = await failWithoutAttempt(deps, record, { type: "no_capacity", message }, now());
+        if (failed) emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job });
         throw new UnrecoverableError(message);
       }
       emit({
@@ -185,7 +195,15 @@ export function createJobProcessor(deps: ProcessorDeps) {
     await publish(jobId, "status", { status: "running", tier: tier.name, deployment: deployment.id });
 
     const limits = tier.timeLimits[record.job.class];
-    const hardMs = Math.min(record.request.timeouts.hard_ms ?? limits.hardMs, limits.hardMs);
+    // The call never outlives the job's deadline.
+    const hardMs = Math.max(
+      1,
+      Math.min(
+        record.request.timeouts.hard_ms ?? limits.hardMs,
+        limits.hardMs,
+        deadlineAt - startedAt.getTime(),
+      ),
+    );
     const softMs = Math.min(record.request.timeouts.soft_ms ?? limits.softMs, hardMs);
     const softTimer = setTimeout(() => {
       const elapsedMs = Date.now() - startedAt.getTime();
@@ -275,7 +293,21 @@ export function createJobProcessor(deps: ProcessorDeps) {
       });
     }
 
-    const escalateTo = verdict?.kind === "escalate" ? verdict.to : undefined;
+    // Every try on this tier failed with retryable errors: fall back to the next tier up, if the
+    // config allows it and the job's escalation budget and max_tier leave room.
+    let fallbackTo: ResolvedTier | undefined;
+    if (!call.ok && call.retryable && retryInMs === null && deps.config.jobs.fallbackToNextTier) {
+      const left = task.escalation.maxEscalations - record.job.routing.escalations.length;
+      fallbackTo =
+        left > 0
+          ? escalationTarget(deps.config, tier, record.job.routing.max_tier, record.route, "next")
+          : undefined;
+    }
+    const escalateTo = verdict?.kind === "escalate" ? verdict.to : fallbackTo;
+    const moveReason =
+      verdict?.kind === "escalate"
+        ? verdict.detail
+        : `all ${job.attemptsMade + 1} tries on "${tier.name}" failed (last: ${call.ok ? "" : call.outcome}) → ${fallbackTo?.name}`;
     const recordOutcome = (current: JobRecord): JobRecord | undefined => {
       // Cancelled while the call ran: keep the status, but the attempt (and its cost) joins the history.
       if (current.job.status === "cancelled" && current.hop === record.hop) {
@@ -300,11 +332,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
           job: succeededJob(base, call.result, tier, deployment, finishedAt, outputJson, attempt),
         };
       }
-      if (call.ok && verdict?.kind === "escalate" && escalateTo) {
+      if (escalateTo) {
         const escalation = {
           from_tier: tier.name,
           to_tier: escalateTo.name,
-          reason: verdict.detail,
+          reason: moveReason,
           at: finishedAt.toISOString(),
         };
         return {
@@ -351,12 +383,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
         tenant: record.tenant,
         from: tier.name,
         to: escalateTo.name,
-        reason: attempt.detail,
+        reason: moveReason,
       });
       await publish(jobId, "escalated", {
         from_tier: tier.name,
         to_tier: escalateTo.name,
-        reason: attempt.detail,
+        reason: moveReason,
       });
       await publish(jobId, "status", { status: "queued", tier: escalateTo.name });
       return "escalated";
@@ -490,11 +522,14 @@ async function failWithoutAttempt(
   record: JobRecord,
   error: { type: string; message: string },
   at: Date,
-): Promise<void> {
+): Promise<JobRecord | undefined> {
   const updated = await deps.store.update(record.job.id, (current) =>
     TERMINAL_STATUSES.has(current.job.status)
       ? undefined
       : { ...current, job: { ...current.job, status: "failed", error, finished_at: at.toISOString() } },
   );
-  if (updated) await deps.events?.publish(record.job.id, "job", updated.job).catch(() => undefined);
+  if (!updated) return undefined;
+  await deps.events?.publish(record.job.id, "job", updated.job).catch(() => undefined);
+  await deps.onFinished?.(updated).catch(() => undefined);
+  return updated;
 }

@@ -31,6 +31,9 @@ export async function submitJob(deps: SubmitDeps, tenant: string, request: JobRe
     request: routed.request,
     route: routed.route,
     hop: 1,
+    deadline_at: new Date(
+      now.getTime() + deps.config.jobs.deadlineSeconds[routed.class] * 1000,
+    ).toISOString(),
     job: {
       id,
       object: "job",

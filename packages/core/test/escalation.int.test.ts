@@ -180,4 +180,25 @@ describe("cheap-first escalation", () => {
     expect(job.result?.output_json).toEqual({ label: expect.stringMatching(/^(bug|feature|question)$/) });
     expect(job.attempts[0]?.checks.find((check) => check.name === "json_schema")?.passed).toBe(true);
   });
+
+  it("falls back to the next tier up when every try on a tier failed with retryable errors", async () => {
+    router = startRouter();
+    const job = await router.run({
+      input: `${simMarker({ fault: "503", times: 3, retry_after: 0 })} Tell me a joke.`,
+    });
+    expect(trail(job)).toEqual(["fast:error", "fast:error", "fast:error", "standard:succeeded"]);
+    expect(job.routing.escalations[0]?.reason).toMatch(/^all 3 tries on "fast" failed/);
+  });
+
+  it("fails deadline_exceeded when the job's overall deadline passes, the call cut off at it", async () => {
+    router = startRouter((doc) => {
+      doc.jobs = { deadline_s: { interactive: 1 }, fallback_to_next_tier: false };
+    });
+    const started = Date.now();
+    const job = await router.run({ input: `${simMarker({ fault: "hang" })} Say hi` });
+    expect(job.status).toBe("failed");
+    expect(job.error?.type).toBe("deadline_exceeded");
+    expect(job.attempts[0]?.outcome).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });

@@ -129,7 +129,9 @@ describe("a job through the tier queue and worker", () => {
   });
 
   it("fails after max_attempts retryable errors, each one in the history", async () => {
-    router = startRouter();
+    router = startRouter((doc) => {
+      doc.jobs = { fallback_to_next_tier: false };
+    });
     const { finished } = await router.submit({
       input: `${simMarker({ fault: "503", retry_after: 0 })} hello`,
     });
@@ -142,7 +144,7 @@ describe("a job through the tier queue and worker", () => {
 
   it("aborts a hung call at the hard time limit and records a timeout", async () => {
     router = startRouter((doc) => {
-      doc.jobs = { max_attempts: 1 };
+      doc.jobs = { max_attempts: 1, fallback_to_next_tier: false };
       for (const tier of doc.tiers) tier.time_limits = { interactive: { soft_ms: 100, hard_ms: 300 } };
     });
     const before = simulator.stats().aborted_by_client;
