@@ -83,3 +83,35 @@ describe("a worker killed mid-call", () => {
     }
   });
 });
+
+describe("a worker stopped with SIGTERM", () => {
+  it("lets calls finish within the grace period, hands the rest back to the queue, and exits 0", async () => {
+    // Only this worker runs (the previous test's are stopped), and it is up before the job arrives.
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+    const stopping = startApp("worker", { ...env, WORKER_SHUTDOWN_GRACE_MS: "300" });
+    workers.push(stopping);
+    await expect.poll(() => stopping.output().includes("workers running"), { timeout: 15_000 }).toBe(true);
+    const res = await fetch(`${apiUrl}/v1/jobs`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ input: `${simMarker({ latency_ms: 2_000 })} A slow question` }),
+    });
+    const { id } = (await res.json()) as PublicJob;
+    let job = await getJob(id);
+    while (job.status !== "running") job = await getJob(id, 0.05);
+
+    stopping.child.kill("SIGTERM");
+    expect(await stopping.exited).toBe(0);
+    const handedBack = await getJob(id);
+    expect(handedBack.status).toBe("queued");
+    expect(handedBack.attempts.map((a) => a.detail)).toEqual([
+      "aborted: the worker shut down during the call; the job went back to the queue",
+    ]);
+
+    workers.push(startApp("worker", env));
+    let finished = await getJob(id, 30);
+    while (finished.status === "queued" || finished.status === "running") finished = await getJob(id, 30);
+    expect(finished.status).toBe("succeeded");
+    expect(finished.attempts.map((a) => a.outcome)).toEqual(["error", "succeeded"]);
+  });
+});

@@ -24,6 +24,8 @@ export const Env = z.object({
   WORKER_CLASSES: list.pipe(z.array(z.enum(["interactive", "batch"])).optional()),
   /** Job lock duration: a crashed worker's jobs are taken up by another after about this long. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** On SIGTERM, how long calls in flight may finish before they are aborted and their jobs re-queued. */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** Crash (SIGKILL itself) at a named point, for crash tests only. Never set in production. */
   LLMR_FAILPOINT: z.enum(["after-escalation-recorded"]).optional(),
   /** pino level. */

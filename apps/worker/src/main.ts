@@ -22,7 +22,8 @@ import { logDeliveryEvent } from "./log-delivery-event.ts";
 import { logProcessorEvent } from "./log-processor-event.ts";
 import { createLogger } from "./logger.ts";
 
-const SHUTDOWN_GRACE_MS = 30_000;
+/** After the grace period and the aborts, this long to hand the jobs back before giving up. */
+const SHUTDOWN_FORCE_AFTER_MS = 15_000;
 
 const env = Env.parse(process.env);
 const logger = createLogger(env.LOG_LEVEL, "worker");
@@ -102,6 +103,7 @@ const workers = startTierWorkers(
     events,
     gates: createDispatchGates(redis, config),
     onFinished: notifyFinished,
+    isShuttingDown: () => aborting,
     providers: new ProviderPool(config),
     onEvent: (event) => logProcessorEvent(logger, event),
     ...(failpoint
@@ -132,16 +134,28 @@ await hub.start();
 abortCancelledJobs(hub, workers, (jobId) => logger.info({ job_id: jobId }, "cancelling the running call"));
 
 let stopping = false;
+let aborting = false;
+/**
+ * SIGTERM drains: no new jobs; calls in flight get `WORKER_SHUTDOWN_GRACE_MS` to finish (their
+ * answers are paid for); the calls still running then are aborted and their jobs go back to the
+ * queue for another worker, with the cut-off attempt recorded. Exit 0 once that is done.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  // Let calls in flight finish (their answers are paid for); BullMQ stops taking new jobs.
-  logger.info(`${signal}: finishing calls in flight, then stopping`);
+  logger.info(`${signal}: no new jobs; calls in flight get ${env.WORKER_SHUTDOWN_GRACE_MS} ms to finish`);
+  const abortRest = setTimeout(() => {
+    aborting = true;
+    logger.warn("grace period over: aborting the calls still running; their jobs go back to the queue");
+    for (const { worker } of workers) worker.cancelAllJobs("the worker is shutting down");
+  }, env.WORKER_SHUTDOWN_GRACE_MS);
+  // Last resort if Redis cannot be reached to hand the jobs back: BullMQ's stall check will.
   const force = setTimeout(() => {
-    logger.warn("calls still in flight after the grace period: exiting; BullMQ will retry them");
+    logger.error("could not stop cleanly; exiting (BullMQ will retry the jobs still held)");
     process.exit(1);
-  }, SHUTDOWN_GRACE_MS).unref();
+  }, env.WORKER_SHUTDOWN_GRACE_MS + SHUTDOWN_FORCE_AFTER_MS).unref();
   await closeTierWorkers(workers);
+  clearTimeout(abortRest);
   await deliveryWorker.close();
   await deliveries.close();
   await agent.close();
@@ -149,6 +163,7 @@ async function shutdown(signal: string): Promise<void> {
   await queues.close();
   redis.disconnect();
   clearTimeout(force);
+  logger.info("stopped");
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -2,7 +2,7 @@ import type { ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } fro
 import type { CheckRegistry } from "@llmr/routing";
 import { createCheckRegistry } from "@llmr/routing";
 import type { Job } from "bullmq";
-import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
+import { DelayedError, RateLimitError, UnrecoverableError, WaitingError } from "bullmq";
 import { buildCompletionRequest, parseOutputJson } from "./build-completion-request.ts";
 import type { CallOutcome } from "./call-provider.ts";
 import { callProvider } from "./call-provider.ts";
@@ -58,6 +58,11 @@ export interface ProcessorDeps {
    * webhook. Awaited; an error is reported as a `notify_failed` event and does not change the job.
    */
   onFinished?: (record: JobRecord) => Promise<void>;
+  /**
+   * True once the worker is shutting down and aborting the calls still running after its grace
+   * period: such a call's job goes back to the queue (attempt recorded) instead of failing.
+   */
+  isShuttingDown?: () => boolean;
   now?: () => Date;
 }
 
@@ -232,6 +237,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       jobSignal,
     ).finally(() => clearTimeout(softTimer));
     const finishedAt = now();
+    const shutdownAbort = !call.ok && call.outcome === "cancelled" && (deps.isShuttingDown?.() ?? false);
     if (deps.gates) {
       for (const change of await recordDispatch(deps.gates, deployment, selection, call)) {
         emit({ type: "breaker", deployment: deployment.id, change });
@@ -267,10 +273,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
       provider: deployment.provider.label,
       model: call.ok ? call.result.model : deployment.model.modelId,
       deployment: deployment.id,
-      outcome: call.ok ? (verdict?.outcome ?? "succeeded") : call.outcome,
-      detail: call.ok
-        ? `answered in ${finishedAt.getTime() - startedAt.getTime()} ms; ${verdict?.detail ?? ""}`
-        : call.detail,
+      outcome: call.ok ? (verdict?.outcome ?? "succeeded") : shutdownAbort ? "error" : call.outcome,
+      detail: shutdownAbort
+        ? "aborted: the worker shut down during the call; the job went back to the queue"
+        : call.ok
+          ? `answered in ${finishedAt.getTime() - startedAt.getTime()} ms; ${verdict?.detail ?? ""}`
+          : call.detail,
       latency_ms: finishedAt.getTime() - startedAt.getTime(),
       usage,
       cost_usd: attemptCostUsd(usage, deployment.model.pricePerMTokUsd),
@@ -320,6 +328,17 @@ export function createJobProcessor(deps: ProcessorDeps) {
       // Finished, or moved on by another run of this hop: leave the record as it is.
       if (TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop) return undefined;
       const attempts = [...current.job.attempts, attempt];
+      if (shutdownAbort) {
+        return {
+          ...current,
+          job: {
+            ...current.job,
+            attempts,
+            status: "queued",
+            cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)),
+          },
+        };
+      }
       const base: PublicJob = {
         ...current.job,
         attempts,
@@ -374,6 +393,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
       await publish(jobId, "attempt", attempt);
     }
 
+    if (shutdownAbort && updated?.job.status === "queued") {
+      // Back to the queue without spending one of the job's tries: another worker takes it up.
+      await publish(jobId, "status", { status: "queued", tier: tier.name });
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     if (escalateTo && updated && updated.hop === record.hop + 1) {
       deps.failpoint?.("after-escalation-recorded");
       await deps.queues.add(escalateTo.name, record.job.class, { job_id: jobId, hop: updated.hop });
