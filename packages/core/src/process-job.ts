@@ -1,4 +1,4 @@
-import type { ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
+import type { ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
 import type { CheckRegistry } from "@llmr/routing";
 import { createCheckRegistry } from "@llmr/routing";
 import type { Job } from "bullmq";
@@ -6,19 +6,23 @@ import { DelayedError, RateLimitError, UnrecoverableError, WaitingError } from "
 import { buildCompletionRequest, parseOutputJson } from "./build-completion-request.ts";
 import type { CallOutcome } from "./call-provider.ts";
 import { callProvider } from "./call-provider.ts";
-import { attemptCostUsd, sumCostUsd } from "./cost.ts";
+import { attemptCostUsd } from "./cost.ts";
 import { deploymentsFor } from "./deployments-for.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
 import { escalationTarget } from "./escalation-target.ts";
+import { failWithoutAttempt } from "./fail-without-attempt.ts";
 import type { JobEvents, JobEventType } from "./job-events.ts";
 import type { Attempt, InFlightCall, JobRecord, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { JobStore } from "./job-store.ts";
+import { interruptedAttempt } from "./job-transitions.ts";
 import type { Judgement } from "./judge-answer.ts";
 import { judgeAnswer } from "./judge-answer.ts";
 import type { ProviderPool } from "./provider-pool.ts";
+import { recordAttempt } from "./record-attempt.ts";
+import { recordDispatch } from "./record-dispatch.ts";
 import { retryDelayMs } from "./retry-delay.ts";
-import type { DispatchGates, Selection } from "./select-deployment.ts";
+import type { DispatchGates } from "./select-deployment.ts";
 import { selectDeployment } from "./select-deployment.ts";
 import type { TierQueues } from "./tier-queues.ts";
 import { QueuePayloadSchema } from "./tier-queues.ts";
@@ -316,73 +320,20 @@ export function createJobProcessor(deps: ProcessorDeps) {
       verdict?.kind === "escalate"
         ? verdict.detail
         : `all ${job.attemptsMade + 1} tries on "${tier.name}" failed (last: ${call.ok ? "" : call.outcome}) → ${fallbackTo?.name}`;
-    const recordOutcome = (current: JobRecord): JobRecord | undefined => {
-      // Cancelled while the call ran: keep the status, but the attempt (and its cost) joins the history.
-      if (current.job.status === "cancelled" && current.hop === record.hop) {
-        const attempts = [...current.job.attempts, attempt];
-        return {
-          ...current,
-          job: { ...current.job, attempts, cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)) },
-        };
-      }
-      // Finished, or moved on by another run of this hop: leave the record as it is.
-      if (TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop) return undefined;
-      const attempts = [...current.job.attempts, attempt];
-      if (shutdownAbort) {
-        return {
-          ...current,
-          job: {
-            ...current.job,
-            attempts,
-            status: "queued",
-            cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)),
-          },
-        };
-      }
-      const base: PublicJob = {
-        ...current.job,
-        attempts,
-        tier: tier.name,
-        cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)),
-      };
-      if (call.ok && verdict?.kind === "accept") {
-        return {
-          ...current,
-          job: succeededJob(base, call.result, tier, deployment, finishedAt, outputJson, attempt),
-        };
-      }
-      if (escalateTo) {
-        const escalation = {
-          from_tier: tier.name,
-          to_tier: escalateTo.name,
-          reason: moveReason,
-          at: finishedAt.toISOString(),
-        };
-        return {
-          ...current,
-          hop: current.hop + 1,
-          job: {
-            ...base,
-            status: "queued",
-            tier: escalateTo.name,
-            routing: { ...base.routing, escalations: [...base.routing.escalations, escalation] },
-          },
-        };
-      }
-      if (call.ok && verdict?.kind === "fail") {
-        return {
-          ...current,
-          job: { ...base, status: "failed", error: verdict.error, finished_at: finishedAt.toISOString() },
-        };
-      }
-      if (retryInMs !== null) return { ...current, job: { ...base, status: "queued" } };
-      const detail = call.ok ? "" : call.detail;
-      const error =
-        !call.ok && call.retryable
-          ? { type: "attempts_exhausted", message: `all ${attempts.length} attempts failed; last: ${detail}` }
-          : { type: "provider_error", message: detail };
-      return { ...current, job: { ...base, status: "failed", error, finished_at: finishedAt.toISOString() } };
-    };
+    const recordOutcome = (current: JobRecord) =>
+      recordAttempt(current, {
+        hop: record.hop,
+        attempt,
+        call,
+        verdict,
+        shutdownAbort,
+        moveTo: escalateTo ? { tier: escalateTo, reason: moveReason } : undefined,
+        retrying: retryInMs !== null,
+        tier,
+        deployment,
+        finishedAt,
+        outputJson,
+      });
     // Every outcome clears the in-flight marker: the call's attempt is in the history now.
     const updated = await deps.store.update(jobId, (current) => {
       const next = recordOutcome(current);
@@ -435,39 +386,6 @@ export function createJobProcessor(deps: ProcessorDeps) {
   };
 }
 
-function succeededJob(
-  job: PublicJob,
-  result: {
-    text: string;
-    model: string;
-    finishReason: string;
-    usage: { inputTokens: number; outputTokens: number };
-  },
-  tier: ResolvedTier,
-  deployment: ResolvedDeployment,
-  finishedAt: Date,
-  outputJson: unknown,
-  attempt: Attempt,
-): PublicJob {
-  return {
-    ...job,
-    status: "succeeded",
-    finished_at: finishedAt.toISOString(),
-    error: null,
-    result: {
-      output_text: result.text,
-      output_json: outputJson,
-      provider: deployment.provider.label,
-      model: result.model,
-      tier: tier.name,
-      finish_reason: result.finishReason,
-      confidence: attempt.confidence,
-      confidence_signal: attempt.confidence_signal,
-      usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens },
-    },
-  };
-}
-
 function round4(value: number): number {
   return Number(value.toFixed(4));
 }
@@ -484,77 +402,4 @@ function findTask(config: RouterConfig, name: string): ResolvedTask {
   if (!task)
     throw new UnrecoverableError(`unknown task "${name}" (config changed since the job was queued?)`);
   return task;
-}
-
-/** The attempt of a call whose worker died before recording it (crash, SIGKILL, lost lock). */
-function interruptedAttempt(call: InFlightCall, n: number, now: Date): Attempt {
-  return {
-    n,
-    tier: call.tier,
-    provider: call.provider,
-    model: call.model,
-    deployment: call.deployment,
-    outcome: "error",
-    detail:
-      "the worker running this call stopped before it finished (crash, kill or lost lock); the job was taken up again. " +
-      "Usage and cost are unknown: the provider may have billed this call.",
-    latency_ms: Math.max(0, now.getTime() - Date.parse(call.started_at)),
-    usage: { input_tokens: 0, output_tokens: 0 },
-    cost_usd: 0,
-    confidence: null,
-    confidence_signal: null,
-    checks: [],
-    output_text: null,
-    started_at: call.started_at,
-    finished_at: now.toISOString(),
-  };
-}
-
-/**
- * Tells the gates how the call went: the real token use settles the budget; a 429 cools the
- * deployment down for as long as the provider asked; other retryable failures count toward its
- * breaker, a success closes it. Fatal errors and cancellations say nothing about the deployment.
- */
-async function recordDispatch(
-  gates: DispatchGates,
-  deployment: ResolvedDeployment,
-  selection: Extract<Selection, { kind: "selected" }>,
-  call: CallOutcome,
-): Promise<Array<"opened" | "closed" | "half_opened">> {
-  const changes: Array<"opened" | "closed" | "half_opened"> = [];
-  if (call.ok) {
-    if (selection.permitId) {
-      const actualTokens = call.result.usage.inputTokens + call.result.usage.outputTokens;
-      await gates.limiter.settle({ deployment: deployment.id, permitId: selection.permitId, actualTokens });
-    }
-    const { changed } = await gates.breaker.recordSuccess(deployment.id);
-    if (changed) changes.push(changed);
-  } else if (call.outcome === "rate_limited") {
-    await gates.limiter.coolDown({ deployment: deployment.id, ms: call.retryAfterMs ?? 1_000 });
-    if (selection.probe) await gates.breaker.releaseProbe(deployment.id);
-  } else if (call.retryable) {
-    const { changed } = await gates.breaker.recordFailure(deployment.id);
-    if (changed) changes.push(changed);
-  } else if (selection.probe) {
-    await gates.breaker.releaseProbe(deployment.id);
-  }
-  return changes;
-}
-
-/** Ends a job that cannot be served at all (no deployment will ever take it), with the reason. */
-async function failWithoutAttempt(
-  deps: ProcessorDeps,
-  record: JobRecord,
-  error: { type: string; message: string },
-  at: Date,
-): Promise<JobRecord | undefined> {
-  const updated = await deps.store.update(record.job.id, (current) =>
-    TERMINAL_STATUSES.has(current.job.status)
-      ? undefined
-      : { ...current, job: { ...current.job, status: "failed", error, finished_at: at.toISOString() } },
-  );
-  if (!updated) return undefined;
-  await deps.events?.publish(record.job.id, "job", updated.job).catch(() => undefined);
-  await deps.onFinished?.(updated).catch(() => undefined);
-  return updated;
 }
