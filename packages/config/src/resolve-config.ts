@@ -92,6 +92,7 @@ export function resolveConfig(
       rank,
       deployments,
       concurrency: { interactive: tier.concurrency.interactive, batch: tier.concurrency.batch },
+      hedge: tier.hedge,
       timeLimits: {
         interactive: {
           softMs: tier.time_limits.interactive.soft_ms,

@@ -57,6 +57,8 @@ export interface ResolvedTier {
   deployments: ResolvedDeployment[];
   concurrency: Record<JobClass, number>;
   timeLimits: Record<JobClass, TimeLimits>;
+  /** At the soft limit, race a second deployment; the first successful answer wins. */
+  hedge: boolean;
 }
 
 export interface CustomCheckRef {

@@ -145,6 +145,12 @@ export const TierSchema = z
         batch: { soft_ms: 120_000, hard_ms: 600_000 },
       })
       .describe("Soft and hard time limits of one provider call, per class."),
+    hedge: z
+      .boolean()
+      .default(false)
+      .describe(
+        "At the soft limit, also send the call to the tier's next deployment; the first successful answer wins and the other call is aborted.",
+      ),
   })
   .describe("A rung of the cost ladder; tiers are listed cheapest first.");
 

@@ -1,4 +1,4 @@
-import type { ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
+import type { ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
 import type { CheckRegistry } from "@llmr/routing";
 import { createCheckRegistry } from "@llmr/routing";
 import type { Job } from "bullmq";
@@ -11,6 +11,8 @@ import { deploymentsFor } from "./deployments-for.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
 import { escalationTarget } from "./escalation-target.ts";
 import { failWithoutAttempt } from "./fail-without-attempt.ts";
+import type { FinishedCall } from "./hedged-call.ts";
+import { runWithHedge } from "./hedged-call.ts";
 import type { JobEvents, JobEventType } from "./job-events.ts";
 import type { Attempt, InFlightCall, JobRecord, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
@@ -22,7 +24,7 @@ import type { ProviderPool } from "./provider-pool.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { recordDispatch } from "./record-dispatch.ts";
 import { retryDelayMs } from "./retry-delay.ts";
-import type { DispatchGates } from "./select-deployment.ts";
+import type { DispatchGates, Selection } from "./select-deployment.ts";
 import { selectDeployment } from "./select-deployment.ts";
 import type { TierQueues } from "./tier-queues.ts";
 import { QueuePayloadSchema } from "./tier-queues.ts";
@@ -171,7 +173,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       await job.moveToDelayed(Date.now() + selection.waitMs, token);
       throw new DelayedError();
     }
-    const deployment = selection.deployment;
+    let deployment = selection.deployment;
 
     const startedAt = now();
     const inFlight: InFlightCall = {
@@ -214,37 +216,82 @@ export function createJobProcessor(deps: ProcessorDeps) {
       ),
     );
     const softMs = Math.min(record.request.timeouts.soft_ms ?? limits.softMs, hardMs);
-    const softTimer = setTimeout(() => {
-      const elapsedMs = Date.now() - startedAt.getTime();
-      emit({
-        type: "slow",
-        jobId,
-        tenant: record.tenant,
-        tier: tier.name,
-        deployment: deployment.id,
-        elapsedMs,
-      });
-      const slow = {
-        tier: tier.name,
-        deployment: deployment.id,
-        elapsed_ms: elapsedMs,
-        soft_limit_ms: softMs,
+    const planFor = (target: ResolvedDeployment) => {
+      const built = buildCompletionRequest(record.request, task, target);
+      return {
+        built,
+        plan: {
+          deployment: target,
+          run: (signal: AbortSignal) =>
+            callProvider(
+              deps.providers.for(target),
+              target,
+              built.request,
+              hardMs,
+              jobSignal ? AbortSignal.any([jobSignal, signal]) : signal,
+            ),
+        },
       };
-      void publish(jobId, "slow", slow);
-    }, softMs);
-    const built = buildCompletionRequest(record.request, task, deployment);
-    const call: CallOutcome = await callProvider(
-      deps.providers.for(deployment),
-      deployment,
-      built.request,
-      hardMs,
-      jobSignal,
-    ).finally(() => clearTimeout(softTimer));
-    const finishedAt = now();
+    };
+    const primary = planFor(deployment);
+    const builtFor = new Map([[deployment, primary.built]]);
+    let hedgeSelection: Selection | undefined;
+    const raced = await runWithHedge({
+      primary: primary.plan,
+      softMs,
+      now,
+      onSoftLimit: () => {
+        const elapsedMs = Date.now() - startedAt.getTime();
+        emit({
+          type: "slow",
+          jobId,
+          tenant: record.tenant,
+          tier: tier.name,
+          deployment: deployment.id,
+          elapsedMs,
+        });
+        const slow = {
+          tier: tier.name,
+          deployment: deployment.id,
+          elapsed_ms: elapsedMs,
+          soft_limit_ms: softMs,
+        };
+        void publish(jobId, "slow", slow);
+      },
+      // The tier hedges: a second deployment (breaker and budget permitting) races the first.
+      startHedge: tier.hedge
+        ? async () => {
+            const others = deployments.filter((candidate) => candidate !== deployment);
+            if (others.length === 0) return undefined;
+            hedgeSelection = await selectDeployment(deps.gates, others, 0, {
+              estimatedTokens,
+              klass: record.job.class,
+            });
+            if (hedgeSelection.kind !== "selected") return undefined;
+            const hedge = planFor(hedgeSelection.deployment);
+            builtFor.set(hedgeSelection.deployment, hedge.built);
+            return hedge.plan;
+          }
+        : undefined,
+    });
+    // The job goes on with the winning call; a hedge's other call is recorded as its own attempt.
+    deployment = raced.winner.deployment;
+    const call: CallOutcome = raced.winner.call;
+    const built = builtFor.get(deployment) ?? primary.built;
+    const selectionFor = (target: ResolvedDeployment) =>
+      target === selection.deployment
+        ? selection
+        : (hedgeSelection as Extract<Selection, { kind: "selected" }>);
+    const finishedAt = raced.winner.finishedAt;
+    const callStartedAt = raced.winner.startedAt;
     const shutdownAbort = !call.ok && call.outcome === "cancelled" && (deps.isShuttingDown?.() ?? false);
     if (deps.gates) {
-      for (const change of await recordDispatch(deps.gates, deployment, selection, call)) {
-        emit({ type: "breaker", deployment: deployment.id, change });
+      for (const finished of [raced.winner, raced.other]) {
+        if (!finished) continue;
+        const target = finished.deployment;
+        for (const change of await recordDispatch(deps.gates, target, selectionFor(target), finished.call)) {
+          emit({ type: "breaker", deployment: target.id, change });
+        }
       }
     }
 
@@ -271,8 +318,14 @@ export function createJobProcessor(deps: ProcessorDeps) {
       ? { input_tokens: call.result.usage.inputTokens, output_tokens: call.result.usage.outputTokens }
       : { input_tokens: 0, output_tokens: 0 };
     const verdict = judgement?.verdict;
+    const attemptsBefore = (running ?? record).job.attempts.length;
+    // With a hedge, both calls are attempts, numbered in the order they started.
+    const otherFirst = raced.other !== undefined && raced.other.startedAt <= callStartedAt;
+    const otherAttempt = raced.other
+      ? hedgeAttempt(raced.other, attemptsBefore + (otherFirst ? 1 : 2), tier, deployment)
+      : undefined;
     const attempt: Attempt = {
-      n: (running ?? record).job.attempts.length + 1,
+      n: attemptsBefore + (otherFirst ? 2 : 1),
       tier: tier.name,
       provider: deployment.provider.label,
       model: call.ok ? call.result.model : deployment.model.modelId,
@@ -281,16 +334,16 @@ export function createJobProcessor(deps: ProcessorDeps) {
       detail: shutdownAbort
         ? "aborted: the worker shut down during the call; the job went back to the queue"
         : call.ok
-          ? `answered in ${finishedAt.getTime() - startedAt.getTime()} ms; ${verdict?.detail ?? ""}`
+          ? `answered in ${finishedAt.getTime() - callStartedAt.getTime()} ms${raced.other ? " (hedged)" : ""}; ${verdict?.detail ?? ""}`
           : call.detail,
-      latency_ms: finishedAt.getTime() - startedAt.getTime(),
+      latency_ms: finishedAt.getTime() - callStartedAt.getTime(),
       usage,
       cost_usd: attemptCostUsd(usage, deployment.model.pricePerMTokUsd),
       confidence: judgement ? round4(judgement.confidence.value) : null,
       confidence_signal: judgement?.confidence.signal ?? null,
       checks: judgement?.checks ?? [],
       output_text: call.ok && verdict?.kind !== "accept" ? call.result.text : null,
-      started_at: startedAt.toISOString(),
+      started_at: callStartedAt.toISOString(),
       finished_at: finishedAt.toISOString(),
     };
 
@@ -324,6 +377,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       recordAttempt(current, {
         hop: record.hop,
         attempt,
+        otherAttempt,
         call,
         verdict,
         shutdownAbort,
@@ -402,4 +456,36 @@ function findTask(config: RouterConfig, name: string): ResolvedTask {
   if (!task)
     throw new UnrecoverableError(`unknown task "${name}" (config changed since the job was queued?)`);
   return task;
+}
+
+/** The attempt of a hedge's other call: aborted after losing the race, or failed on its own. */
+function hedgeAttempt(
+  other: FinishedCall,
+  n: number,
+  tier: ResolvedTier,
+  winner: ResolvedDeployment,
+): Attempt {
+  const { call, deployment } = other;
+  const usage = call.ok
+    ? { input_tokens: call.result.usage.inputTokens, output_tokens: call.result.usage.outputTokens }
+    : { input_tokens: 0, output_tokens: 0 };
+  const lost = call.ok || call.outcome === "cancelled";
+  return {
+    n,
+    tier: tier.name,
+    provider: deployment.provider.label,
+    model: call.ok ? call.result.model : deployment.model.modelId,
+    deployment: deployment.id,
+    outcome: lost ? "cancelled" : call.outcome,
+    detail: lost ? `hedged: ${winner.id} answered first, this call was aborted` : call.detail,
+    latency_ms: other.finishedAt.getTime() - other.startedAt.getTime(),
+    usage,
+    cost_usd: attemptCostUsd(usage, deployment.model.pricePerMTokUsd),
+    confidence: null,
+    confidence_signal: null,
+    checks: [],
+    output_text: null,
+    started_at: other.startedAt.toISOString(),
+    finished_at: other.finishedAt.toISOString(),
+  };
 }

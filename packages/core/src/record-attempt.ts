@@ -11,6 +11,8 @@ export interface AttemptContext {
   /** The hop the call ran on: a record that moved on since is left alone. */
   hop: number;
   attempt: Attempt;
+  /** A hedge's other call, recorded too (its cost counts). */
+  otherAttempt: Attempt | undefined;
   call: CallOutcome;
   verdict: Verdict | undefined;
   /** The worker shut down and aborted the call: the job goes back to the queue. */
@@ -35,7 +37,7 @@ export function recordAttempt(current: JobRecord, ctx: AttemptContext): JobRecor
   const { call, verdict } = ctx;
   // Cancelled while the call ran: keep the status, but the attempt (and its cost) joins the history.
   if (current.job.status === "cancelled" && current.hop === ctx.hop) {
-    const attempts = [...current.job.attempts, ctx.attempt];
+    const attempts = appendAttempts(current, ctx);
     return {
       ...current,
       job: { ...current.job, attempts, cost_usd: sumCostUsd(attempts.map((a) => a.cost_usd)) },
@@ -43,7 +45,7 @@ export function recordAttempt(current: JobRecord, ctx: AttemptContext): JobRecor
   }
   // Finished, or moved on by another run of this hop: leave the record as it is.
   if (TERMINAL_STATUSES.has(current.job.status) || current.hop !== ctx.hop) return undefined;
-  const attempts = [...current.job.attempts, ctx.attempt];
+  const attempts = appendAttempts(current, ctx);
   if (ctx.shutdownAbort) {
     return {
       ...current,
@@ -106,4 +108,9 @@ export function recordAttempt(current: JobRecord, ctx: AttemptContext): JobRecor
       ? { type: "attempts_exhausted", message: `all ${attempts.length} attempts failed; last: ${detail}` }
       : { type: "provider_error", message: detail };
   return { ...current, job: { ...base, status: "failed", error, finished_at: ctx.finishedAt.toISOString() } };
+}
+
+function appendAttempts(current: JobRecord, ctx: AttemptContext): Attempt[] {
+  const added = ctx.otherAttempt ? [ctx.otherAttempt, ctx.attempt].sort((a, b) => a.n - b.n) : [ctx.attempt];
+  return [...current.job.attempts, ...added];
 }

@@ -225,4 +225,27 @@ describe("a job through the tier queue and worker", () => {
     expect(job.result?.confidence).toBeGreaterThan(0);
     expect(job.result?.confidence).toBeLessThanOrEqual(1);
   });
+
+  it("hedges at the soft limit: the second deployment's answer wins and the slow call is aborted", async () => {
+    router = startRouter((doc) => {
+      const fast = doc.tiers[0] as Record<string, unknown>;
+      fast.hedge = true;
+      fast.time_limits = { interactive: { soft_ms: 200, hard_ms: 10_000 } };
+    });
+    const abortedBefore = simulator.stats().aborted_by_client;
+    const started = Date.now();
+    const { finished } = await router.submit({ input: `${simMarker({ fault: "hang", times: 1 })} Say hi` });
+    const job = await finished;
+    expect(job.status).toBe("succeeded");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(job.attempts.map((a) => `${a.model}:${a.outcome}`)).toEqual([
+      "gpt-5.4-nano:cancelled",
+      "claude-haiku-4-5:succeeded",
+    ]);
+    expect(job.attempts[0]?.detail).toBe(
+      "hedged: fast/claude-haiku-4-5 answered first, this call was aborted",
+    );
+    expect(job.result?.model).toBe("claude-haiku-4-5");
+    await expect.poll(() => simulator.stats().aborted_by_client).toBeGreaterThan(abortedBefore);
+  });
 });
