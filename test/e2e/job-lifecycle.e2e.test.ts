@@ -134,6 +134,13 @@ describe("a job end to end: API process → Redis → worker process → simulat
     });
     const dashboard = await fetch(`${apiUrl}/admin/queues`);
     expect(dashboard.status).toBe(401);
+    const hugeHeader = await fetch(`${apiUrl}/v1/jobs`, {
+      headers: { authorization: `Bearer ${"k".repeat(20_000)}` },
+    });
+    expect(hugeHeader.status).toBe(431);
+    expect(((await hugeHeader.json()) as { error: { type: string } }).error.type).toBe(
+      "invalid_request_error",
+    );
   });
 
   it("says which providers are simulated in its start-up log, and never prints a key", () => {

@@ -11,6 +11,7 @@ import { requireApiKey } from "./auth/require-api-key.ts";
 import { requireOperator } from "./auth/require-operator.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { HttpError } from "./http/http-error.ts";
+import { jsonBody } from "./http/json-body.ts";
 import { keyRateLimit } from "./http/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import { openApiDocument } from "./openapi/openapi-document.ts";
@@ -79,7 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(adminDeploymentsRouter(deps.config, deps.gates));
   app.use("/v1", requireApiKey(deps.apiKeys));
   app.use("/v1", keyRateLimit(deps.redis, deps.config.redis.keyPrefix, deps.config.api.rateLimit));
-  app.use(express.json({ limit: deps.config.api.bodyLimitBytes, type: "application/json", strict: true }));
+  app.use(jsonBody(deps.config.api.bodyLimitBytes));
   app.use(jobsRouter(deps));
   app.use(webhooksRouter(deps));
 

@@ -20,12 +20,15 @@ const URL_MAX_CHARS = 2_048;
 
 export const MessageSchema = z.strictObject({
   role: z.enum(["system", "user", "assistant"]),
-  // NUL and other control characters are text like any other: JSON escapes them, Redis is binary
-  // safe and the vendors accept them, so they are passed on rather than refused.
+  // NUL and other control characters are valid JSON text: JSON escapes them and Redis is binary
+  // safe, so they are passed on as sent rather than refused (a vendor that minds says so itself).
   content: z.string().min(1, "must not be empty"),
 });
 
-/** Levels of arrays and objects in a JSON value, counted without recursion so no depth can overflow the stack; stops counting past `limit`. */
+/**
+ * Levels of arrays and objects in a JSON value, counted without recursion so that no depth can
+ * overflow the stack; stops counting past `limit`.
+ */
 function jsonDepth(value: unknown, limit: number): number {
   let deepest = 0;
   const pending: Array<[unknown, number]> = [[value, 1]];
