@@ -7,6 +7,7 @@ import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
 import { findFreePort, redisFixture } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobFrom } from "./api-answers.ts";
 import type { AppProcess } from "./app-process.ts";
 import { startApp, waitUntilReady } from "./app-process.ts";
 
@@ -47,7 +48,7 @@ afterAll(async () => {
 const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
 
 async function getJob(id: string): Promise<PublicJob> {
-  return (await (await fetch(`${apiUrl}/v1/jobs/${id}`, { headers })).json()) as PublicJob;
+  return jobFrom(await fetch(`${apiUrl}/v1/jobs/${id}`, { headers }));
 }
 
 describe("escalation survives a worker crash", () => {
@@ -59,7 +60,7 @@ describe("escalation survives a worker crash", () => {
       headers,
       body: JSON.stringify({ input: `${simMarker({ fault: "truncate", times: 1 })} Explain tides briefly.` }),
     });
-    const { id } = (await res.json()) as { id: string };
+    const { id } = await jobFrom(res);
 
     // The worker dies by SIGKILL at the failpoint: after the escalation is in the record, before
     // the capable tier's queue has the job.

@@ -7,6 +7,7 @@ import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
 import { findFreePort, redisFixture } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobFrom } from "./api-answers.ts";
 import type { AppProcess } from "./app-process.ts";
 import { startApp, waitUntilReady } from "./app-process.ts";
 
@@ -57,7 +58,7 @@ async function waitForFinished(id: string, timeoutMs = 30_000): Promise<PublicJo
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${apiUrl}/v1/jobs/${id}`, { headers });
-    const job = (await res.json()) as PublicJob;
+    const job = await jobFrom(res);
     if (["succeeded", "failed", "cancelled"].includes(job.status)) return job;
     if (Date.now() > deadline)
       throw new Error(`job ${id} still ${job.status}; worker said:\n${worker.output()}`);
@@ -73,7 +74,7 @@ describe("a job end to end: API process → Redis → worker process → simulat
       body: JSON.stringify({ input: "Name three primary colours." }),
     });
     expect(res.status).toBe(202);
-    const queued = (await res.json()) as { id: string };
+    const queued = await jobFrom(res);
     expect(res.headers.get("location")).toBe(`/v1/jobs/${queued.id}`);
 
     const job = await waitForFinished(queued.id);
@@ -107,7 +108,7 @@ describe("a job end to end: API process → Redis → worker process → simulat
       headers,
       body: JSON.stringify({ input: "[[sim fault=503 times=1 retry_after=0]] Say hi", tier: "fast" }),
     });
-    const job = await waitForFinished(((await res.json()) as { id: string }).id);
+    const job = await waitForFinished((await jobFrom(res)).id);
     expect(job.status).toBe("succeeded");
     expect(job.attempts.map((a) => `${a.outcome}@${a.provider}`)).toEqual([
       "error@simulated-openai",

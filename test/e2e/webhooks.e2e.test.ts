@@ -11,6 +11,7 @@ import { startSimulator } from "@llmr/simulator";
 import { findFreePort, redisFixture } from "@llmr/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobFrom } from "./api-answers.ts";
 import type { AppProcess } from "./app-process.ts";
 import { startApp, waitUntilReady } from "./app-process.ts";
 
@@ -80,7 +81,7 @@ describe("signed webhooks", () => {
       headers,
       body: JSON.stringify({ input: "Say hi", webhook: { url: hookUrl } }),
     });
-    const { id } = (await res.json()) as PublicJob;
+    const { id } = await jobFrom(res);
 
     const deadline = Date.now() + 20_000;
     let deliveries: Array<{ id: string; status: string; attempts: unknown[] }> = [];

@@ -7,6 +7,7 @@ import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
 import { findFreePort, redisFixture } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobFrom } from "./api-answers.ts";
 import type { AppProcess } from "./app-process.ts";
 import { startApp, waitUntilReady } from "./app-process.ts";
 
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
 const getJob = async (id: string, wait = 0) =>
-  (await (await fetch(`${apiUrl}/v1/jobs/${id}?wait=${wait}`, { headers })).json()) as PublicJob;
+  jobFrom(await fetch(`${apiUrl}/v1/jobs/${id}?wait=${wait}`, { headers }));
 
 describe("a worker killed mid-call", () => {
   it("loses no job: another worker finishes every one exactly once, and the cut-off attempts are recorded", async () => {
@@ -58,7 +59,7 @@ describe("a worker killed mid-call", () => {
         headers,
         body: JSON.stringify({ input: `${simMarker({ latency_ms: 1_500 })} Question ${i}: say hi` }),
       });
-      ids.push(((await res.json()) as PublicJob).id);
+      ids.push((await jobFrom(res)).id);
     }
     // Kill it once every job's call is under way.
     for (const id of ids) {
@@ -96,7 +97,7 @@ describe("a worker stopped with SIGTERM", () => {
       headers,
       body: JSON.stringify({ input: `${simMarker({ latency_ms: 2_000 })} A slow question` }),
     });
-    const { id } = (await res.json()) as PublicJob;
+    const { id } = await jobFrom(res);
     let job = await getJob(id);
     while (job.status !== "running") job = await getJob(id, 0.05);
 
