@@ -13,6 +13,8 @@ export type Selection =
       kind: "selected";
       deployment: ResolvedDeployment;
       permitId: string | undefined;
+      /** Tokens the permit was taken for (input + requested output budget). */
+      estimatedTokens: number;
       probe: boolean;
       skipped: string[];
     }
@@ -43,6 +45,7 @@ export async function selectDeployment(
       kind: "selected",
       deployment: ordered[0] as ResolvedDeployment,
       permitId: undefined,
+      estimatedTokens: call.estimatedTokens,
       probe: false,
       skipped: [],
     };
@@ -64,7 +67,14 @@ export async function selectDeployment(
       klass: call.klass,
     });
     if (permit.admitted)
-      return { kind: "selected", deployment, permitId: permit.permitId, probe: gate.probe, skipped };
+      return {
+        kind: "selected",
+        deployment,
+        permitId: permit.permitId,
+        estimatedTokens: call.estimatedTokens,
+        probe: gate.probe,
+        skipped,
+      };
     // The probe was not used: hand it back so another process may probe now, not after the lease.
     if (gate.probe) await gates.breaker.releaseProbe(deployment.id);
     skipped.push(`${deployment.id}: ${permit.reason.replace("_", " ")}`);

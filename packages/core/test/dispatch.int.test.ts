@@ -127,4 +127,49 @@ describe("shared RPM budgets", () => {
     expect(stored?.record.job.status).toBe("queued");
     expect(stored?.record.job.attempts).toEqual([]);
   });
+
+  it("keep within a TPM limit counted the vendors' way (the whole requested output budget): no 429", async () => {
+    const strict = await startSimulator({
+      port: 0,
+      latencyScale: 0,
+      models: { "gpt-5.4-nano": { tpm: 1_000 } },
+    });
+    try {
+      router = startRouter((doc) => {
+        doc.simulator = { base_url: strict.url };
+        const fastTier = fast(doc);
+        fastTier.deployments = [{ model: "gpt-5.4-nano", tpm: 1_000 }];
+        const tasks = doc.tasks as Record<string, { escalation?: unknown; max_output_tokens?: number }>;
+        if (tasks.chat)
+          tasks.chat = { ...tasks.chat, max_output_tokens: 150, escalation: { min_confidence: 0 } };
+      });
+      // One job after another, so that budget handed back after a call could be used at once.
+      let admitted = 0;
+      for (let i = 0; i < 12; i++) {
+        const { id, finished } = (await router?.run(`TPM question ${i}`)) as {
+          id: string;
+          finished: Promise<unknown>;
+        };
+        // Resolves when the job is told to wait; never rejects (it stops looking once the job finished).
+        const waiting = new Promise<"waiting">((resolve) => {
+          const timer = setInterval(() => {
+            if (router?.events.some((event) => event.type === "waiting" && event.jobId === id)) {
+              clearInterval(timer);
+              resolve("waiting");
+            }
+          }, 20);
+          void finished.finally(() => clearInterval(timer));
+        });
+        if ((await Promise.race([finished.then(() => "finished" as const), waiting])) === "waiting") break;
+        admitted++;
+      }
+      // 1,000 TPM at ~160 tokens a call (input + the 150-token output budget): six calls, then a wait.
+      expect(admitted).toBeLessThanOrEqual(6);
+      expect(strict.stats().requests_by_outcome.rate_limited ?? 0).toBe(0);
+    } finally {
+      await router?.close();
+      router = undefined;
+      await strict.close();
+    }
+  });
 });
