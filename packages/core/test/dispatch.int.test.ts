@@ -146,10 +146,9 @@ describe("shared RPM budgets", () => {
       // One job after another, so that budget handed back after a call could be used at once.
       let admitted = 0;
       for (let i = 0; i < 12; i++) {
-        const { id, finished } = (await router?.run(`TPM question ${i}`)) as {
-          id: string;
-          finished: Promise<unknown>;
-        };
+        const current = router;
+        if (!current) throw new Error("router not started");
+        const { id, finished } = await current.run(`TPM question ${i}`);
         // Resolves when the job is told to wait; never rejects (it stops looking once the job finished).
         const waiting = new Promise<"waiting">((resolve) => {
           const timer = setInterval(() => {
