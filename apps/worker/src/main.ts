@@ -89,6 +89,8 @@ const notifyFinished = async (record: JobRecord) => {
     event: record.job.status === "succeeded" ? "job.succeeded" : "job.failed",
     data: { ...record.job },
     url,
+    // One delivery per job event, however often this runs (a worker crash makes it run again).
+    idempotencyKey: `${record.job.id}:${record.job.status}`,
     ...(record.job.finished_at ? { occurredAt: new Date(record.job.finished_at) } : {}),
   });
 };

@@ -61,7 +61,8 @@ export interface ProcessorDeps {
   failpoint?: (name: Failpoint) => void;
   /**
    * Called once a job has finished (succeeded or failed) and its record is stored, e.g. to queue its
-   * webhook. Awaited; an error is reported as a `notify_failed` event and does not change the job.
+   * webhook, and again if the job's BullMQ job runs after that (a crash in between), so it must be
+   * idempotent. Awaited; an error is reported as a `notify_failed` event and does not change the job.
    */
   onFinished?: (record: JobRecord) => Promise<void>;
   /**
@@ -108,6 +109,13 @@ export function createJobProcessor(deps: ProcessorDeps) {
     }
     const { record } = stored;
     if (TERMINAL_STATUSES.has(record.job.status)) {
+      // Run again after the job finished: the worker that finished it may have died before its
+      // webhook was queued. `onFinished` must be idempotent, so notifying again is safe.
+      if (record.job.status !== "cancelled" && deps.onFinished) {
+        await deps.onFinished(record).catch((error: unknown) => {
+          emit({ type: "notify_failed", jobId, tenant: record.tenant, error });
+        });
+      }
       emit({ type: "skipped", jobId, reason: `already ${record.job.status}` });
       return "skipped";
     }

@@ -1,4 +1,4 @@
-export { DELIVERY_ID_PATTERN, newDeliveryId } from "./delivery/delivery-id.ts";
+export { DELIVERY_ID_PATTERN, deliveryIdFor, newDeliveryId } from "./delivery/delivery-id.ts";
 export type { DeliveryEvent, DeliveryProcessorDeps } from "./delivery/delivery-processor.ts";
 export { createDeliveryProcessor } from "./delivery/delivery-processor.ts";
 export type {

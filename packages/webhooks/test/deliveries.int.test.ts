@@ -153,6 +153,25 @@ describe("webhook delivery", () => {
     expect(harness.events[0]?.origin).toBe(target.url);
   });
 
+  it("sends an event once when its producer enqueues it again with the same idempotency key", async () => {
+    harness = start();
+    const target = await receiver(() => ({ status: 200, body: "ok" }));
+    const input = {
+      tenant: TENANT,
+      jobId: JOB.id,
+      event: "job.succeeded" as const,
+      data: JOB,
+      url: `${target.url}/hook`,
+      idempotencyKey: `${JOB.id}:job.succeeded`,
+    };
+    const first = await harness.deliveries.enqueueDelivery(input);
+    await harness.until(finished);
+    const again = await harness.deliveries.enqueueDelivery(input);
+    expect(again.id).toBe(first.id);
+    expect(await harness.deliveries.listDeliveries(TENANT, JOB.id)).toHaveLength(1);
+    expect(target.requests).toHaveLength(1);
+  });
+
   it("retries 500, 500, then 200: three tries under one webhook-id with fresh timestamps and signatures", async () => {
     harness = start();
     const target = await receiver((n) => ({ status: n < 3 ? 500 : 200 }));

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower case
 
@@ -21,6 +21,17 @@ export function newDeliveryId(now = Date.now()): string {
   let random = "";
   for (const byte of randomBytes(16)) random += ALPHABET.charAt(byte % 32);
   return `msg_${time}${random}`;
+}
+
+/**
+ * The delivery id for an idempotency key: the same key always gives the same id (a hash, shaped
+ * like {@link newDeliveryId}'s ids but without their time order).
+ */
+export function deliveryIdFor(idempotencyKey: string): string {
+  const digest = createHash("sha256").update(idempotencyKey, "utf8").digest();
+  let out = "";
+  for (let i = 0; i < 26; i++) out += ALPHABET.charAt((digest[i] ?? 0) % 32);
+  return `msg_${out}`;
 }
 
 /** A delivery id as {@link newDeliveryId} makes them (rejects junk before touching Redis). */

@@ -61,5 +61,10 @@ export const EnqueueDeliverySchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   /** When the event happened: the body's `timestamp`. @defaultValue now */
   occurredAt: z.date().optional(),
+  /**
+   * Makes the call idempotent: the same key always means the same delivery (and `webhook-id`), so
+   * a producer that retries after a crash cannot send an event twice. @defaultValue a new delivery
+   */
+  idempotencyKey: z.string().min(1).max(500).optional(),
 });
 export type EnqueueDeliveryInput = z.input<typeof EnqueueDeliverySchema>;

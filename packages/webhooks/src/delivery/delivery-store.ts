@@ -49,6 +49,11 @@ export class DeliveryStore {
     return `${this.#prefix}:whdel:{${jobId}}`;
   }
 
+  /** True when the delivery already exists (an idempotent retry of the same event). */
+  async exists(jobId: string, id: string): Promise<boolean> {
+    return (await this.#redis.hexists(this.key(jobId), `m:${id}`)) === 1;
+  }
+
   async create(id: string, meta: DeliveryMeta, body: string): Promise<void> {
     const key = this.key(meta.job_id);
     await this.#redis

@@ -4,7 +4,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { DeliveryInFlightError } from "../errors/delivery-in-flight-error.ts";
 import { DeliveryNotFoundError } from "../errors/delivery-not-found-error.ts";
-import { DELIVERY_ID_PATTERN, newDeliveryId } from "./delivery-id.ts";
+import { DELIVERY_ID_PATTERN, deliveryIdFor, newDeliveryId } from "./delivery-id.ts";
 import type { Delivery, DeliveryJob, EnqueueDeliveryInput } from "./delivery-record.ts";
 import { DeliveryJobSchema, EnqueueDeliverySchema } from "./delivery-record.ts";
 import { DeliveryStore } from "./delivery-store.ts";
@@ -83,7 +83,11 @@ export class WebhookDeliveries {
   async enqueueDelivery(input: EnqueueDeliveryInput): Promise<Delivery> {
     const parsed = EnqueueDeliverySchema.parse(input);
     const now = this.#now();
-    const id = newDeliveryId(now.getTime());
+    const id = parsed.idempotencyKey ? deliveryIdFor(parsed.idempotencyKey) : newDeliveryId(now.getTime());
+    // The same event again (its producer retried after a crash): the delivery exists already.
+    if (parsed.idempotencyKey && (await this.store.exists(parsed.jobId, id))) {
+      return this.#found(await this.store.get(parsed.jobId, id), id);
+    }
     const body = JSON.stringify({
       type: parsed.event,
       timestamp: (parsed.occurredAt ?? now).toISOString(),
