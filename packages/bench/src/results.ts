@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** One scenario's figures: the baseline and ours measured in the same run, and their ratios. */
+export interface ScenarioResult {
+  scenario: string;
+  description: string;
+  /** Sizes the scenario ran with (jobs, connections, seconds). */
+  params: Record<string, number>;
+  baseline: Record<string, number>;
+  ours: Record<string, number>;
+  /** `ours / baseline` per figure: > 1 is more throughput, or more latency. */
+  ratios: Record<string, number>;
+  /** `ours - baseline` where a difference says more than a ratio (added latency). */
+  deltas?: Record<string, number>;
+}
+
+/** A whole bench run. */
+export interface BenchReport {
+  startedAt: string;
+  durationSeconds: number;
+  quick: boolean;
+  node: string;
+  cpus: number;
+  scenarios: ScenarioResult[];
+}
+
+/** The report as a Markdown table, one row per figure. */
+export function toMarkdown(report: BenchReport): string {
+  const lines = [
+    `# llmr bench, ${report.startedAt}${report.quick ? " (--quick)" : ""}`,
+    "",
+    `Node ${report.node}, ${report.cpus} CPUs, ${report.durationSeconds} s. Absolute numbers depend on the machine; the ratios are the point.`,
+    "",
+    "| scenario | figure | baseline | ours | ours / baseline | added |",
+    "|---|---|---:|---:|---:|---:|",
+  ];
+  for (const row of tableRows(report)) lines.push(`| ${row.join(" | ")} |`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Rows of scenario, figure, baseline, ours, ratio, added (as strings). */
+export function tableRows(report: BenchReport): string[][] {
+  const rows: string[][] = [];
+  for (const scenario of report.scenarios) {
+    for (const [figure, baseline] of Object.entries(scenario.baseline)) {
+      const ratioKey = figureRatioKey(figure);
+      const added = scenario.deltas?.[`added${figure.charAt(0).toUpperCase()}${figure.slice(1)}`];
+      rows.push([
+        scenario.scenario,
+        figure,
+        String(baseline),
+        String(scenario.ours[figure] ?? ""),
+        String(scenario.ratios[ratioKey] ?? ""),
+        added === undefined ? "" : String(added),
+      ]);
+    }
+  }
+  return rows;
+}
+
+/** `jobsPerSecond` / `requestsPerSecond` → `throughput`, `p99Ms` → `p99`. */
+function figureRatioKey(figure: string): string {
+  if (figure.endsWith("PerSecond")) return "throughput";
+  return figure.replace(/Ms$/, "");
+}
+
+/** Writes `<date>.json`, `latest.json` and `latest.md` to `dir`; returns the dated file's path. */
+export function writeReport(dir: string, report: BenchReport): string {
+  mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const dated = join(dir, `${report.startedAt.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(dated, json);
+  writeFileSync(join(dir, "latest.json"), json);
+  writeFileSync(join(dir, "latest.md"), toMarkdown(report));
+  return dated;
+}
