@@ -1,18 +1,7 @@
 import type { Server } from "node:http";
 import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
-import {
-  assertNoEviction,
-  createDispatchGates,
-  createRedis,
-  JobEventHub,
-  JobEvents,
-  JobStore,
-  RedisKeys,
-  TierQueues,
-  UnsafeRedisError,
-  waitForRedis,
-} from "@llmr/core";
-import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
+import { assertNoEviction, createRedis, UnsafeRedisError, waitForRedis } from "@llmr/core";
+import { createApiServices } from "./api-services.ts";
 import { createApp } from "./app.ts";
 import { credentialsFromEnv, KeyRing } from "./auth/key-ring.ts";
 import { Env } from "./env.ts";
@@ -59,37 +48,11 @@ try {
   }
 }
 
-const keys = new RedisKeys(config.redis.keyPrefix);
-const store = new JobStore(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
-const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
-// Its own connection (a subscribed connection can run nothing else), subscribed on first use.
-const subscriber = redis.duplicate();
-subscriber.on("error", (error) => logger.debug({ err: error }, "redis subscriber error"));
-const hub = new JobEventHub(subscriber, keys.eventsChannel);
-const queues = new TierQueues(redis, config, {
-  // Logged once per connection problem by the Redis client already; keep these at debug.
-  onError: (error, queue) => logger.debug({ err: error, queue }, "queue connection error"),
-});
-const secrets = new WebhookSecrets(redis, { prefix: config.redis.keyPrefix });
-const deliveries = new WebhookDeliveries(redis, {
-  prefix: config.redis.keyPrefix,
-  scheduleScale: config.webhooks.scheduleScale,
-  onError: (error) => logger.debug({ err: error }, "webhook queue connection error"),
-});
-const app = createApp({
-  config,
-  redis,
-  store,
-  queues,
-  events,
-  hub,
-  secrets,
-  deliveries,
-  gates: createDispatchGates(redis, config),
-  apiKeys,
-  operators,
-  logger,
-});
+const services = createApiServices(redis, config, (error, source) =>
+  // The Redis client logs the outage itself; these repeat it per queue and subscriber.
+  logger.debug({ err: error, source }, "redis connection error"),
+);
+const app = createApp({ config, redis, ...services, apiKeys, operators, logger });
 
 const server: Server = app.listen(env.PORT, env.HOST, () => {
   logger.info({ port: env.PORT, host: env.HOST }, `API listening on http://${env.HOST}:${env.PORT}`);
@@ -115,9 +78,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info(`${signal}: closing the API`);
   const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await queues.close();
-  await deliveries.close();
-  await hub.close();
+  await services.close();
   redis.disconnect();
   clearTimeout(force);
   process.exit(0);

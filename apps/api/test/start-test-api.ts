@@ -3,19 +3,10 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import type { RouterConfig } from "@llmr/config";
 import { DEFAULT_CONFIG_PATH, validateConfig } from "@llmr/config";
-import {
-  createDispatchGates,
-  createRedis,
-  JobEventHub,
-  JobEvents,
-  JobStore,
-  RedisKeys,
-  TierQueues,
-  waitForRedis,
-} from "@llmr/core";
-import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
+import { createRedis, waitForRedis } from "@llmr/core";
 import { pino } from "pino";
 import { parse } from "yaml";
+import { createApiServices } from "../src/api-services.ts";
 import { createApp } from "../src/app.ts";
 import { KeyRing, sha256Hex } from "../src/auth/key-ring.ts";
 import { REDACT_PATHS } from "../src/logger.ts";
@@ -53,28 +44,11 @@ export async function startTestApi(options: {
   const redis = createRedis(options.redisUrl, "api");
   redis.on("error", () => undefined); // the app reports Redis trouble per request (503) and in /readyz
   await waitForRedis(redis, 2_000);
-  const keys = new RedisKeys(config.redis.keyPrefix);
-  const store = new JobStore(redis, keys, { retentionSeconds: 60 });
-  const events = new JobEvents(redis, keys, { retentionSeconds: 60 });
-  const subscriber = redis.duplicate();
-  subscriber.on("error", () => undefined);
-  const hub = new JobEventHub(subscriber, keys.eventsChannel);
-  const secrets = new WebhookSecrets(redis, { prefix: config.redis.keyPrefix });
-  const deliveries = new WebhookDeliveries(redis, {
-    prefix: config.redis.keyPrefix,
-    onError: () => undefined,
-  });
-  const queues = new TierQueues(redis, config, { onError: () => undefined });
+  const services = createApiServices(redis, config, () => undefined);
   const app = createApp({
     config,
     redis,
-    store,
-    queues,
-    events,
-    hub,
-    secrets,
-    deliveries,
-    gates: createDispatchGates(redis, config),
+    ...services,
     logger,
     apiKeys: new KeyRing([
       { name: "tenant-a", sha256: sha256Hex(KEY_A) },
@@ -88,16 +62,14 @@ export async function startTestApi(options: {
   return {
     url,
     config,
-    store,
-    queues,
-    events,
+    store: services.store,
+    queues: services.queues,
+    events: services.events,
     logLines,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queues.close();
-      await deliveries.close();
-      await hub.close();
+      await services.close();
       redis.disconnect();
     },
   };

@@ -1,0 +1,58 @@
+import type { RouterConfig } from "@llmr/config";
+import type { DispatchGates } from "@llmr/core";
+import { createDispatchGates, JobEventHub, JobEvents, JobStore, RedisKeys, TierQueues } from "@llmr/core";
+import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
+import type { Redis } from "ioredis";
+
+/** The Redis-backed parts the API's routes use, built once per process from the config. */
+export interface ApiServices {
+  store: JobStore;
+  events: JobEvents;
+  hub: JobEventHub;
+  queues: TierQueues;
+  secrets: WebhookSecrets;
+  deliveries: WebhookDeliveries;
+  gates: DispatchGates;
+  /** Closes the queues and the event subscription (not `redis`, which the caller owns). */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the API's services on one Redis client. The event hub gets a connection of its own (a
+ * subscribed connection can run nothing else), subscribed on first use. `onConnectionError`
+ * receives the background connection errors of the queues and the subscriber, tagged with where
+ * they came from (the Redis client reports the same outage already, so callers log them quietly).
+ */
+export function createApiServices(
+  redis: Redis,
+  config: RouterConfig,
+  onConnectionError: (error: Error, source: string) => void,
+): ApiServices {
+  const keys = new RedisKeys(config.redis.keyPrefix);
+  const retention = { retentionSeconds: config.jobs.retentionSeconds };
+  const subscriber = redis.duplicate();
+  subscriber.on("error", (error) => onConnectionError(error, "event subscriber"));
+  const hub = new JobEventHub(subscriber, keys.eventsChannel);
+  const queues = new TierQueues(redis, config, {
+    onError: (error, queue) => onConnectionError(error, queue),
+  });
+  const deliveries = new WebhookDeliveries(redis, {
+    prefix: config.redis.keyPrefix,
+    scheduleScale: config.webhooks.scheduleScale,
+    onError: (error) => onConnectionError(error, "webhook queue"),
+  });
+  return {
+    store: new JobStore(redis, keys, retention),
+    events: new JobEvents(redis, keys, retention),
+    hub,
+    queues,
+    secrets: new WebhookSecrets(redis, { prefix: config.redis.keyPrefix }),
+    deliveries,
+    gates: createDispatchGates(redis, config),
+    close: async () => {
+      await queues.close();
+      await deliveries.close();
+      await hub.close();
+    },
+  };
+}
