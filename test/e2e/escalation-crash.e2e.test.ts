@@ -5,11 +5,10 @@ import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import { findFreePort, redisFixture } from "@llmr/testing";
+import type { AppProcess } from "@llmr/testing";
+import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
-import type { AppProcess } from "./app-process.ts";
-import { startApp, waitUntilReady } from "./app-process.ts";
 
 const API_KEY = "llmr_e2e_crash_0123456789abcdef0123456789";
 const redis = redisFixture();
@@ -36,7 +35,7 @@ beforeAll(async () => {
     SIMULATOR_URL: simulator.url,
     WORKER_LOCK_DURATION_MS: "2000",
   };
-  api = startApp("api", { ...env, PORT: String(port), LLMR_API_KEYS: `crash:${API_KEY}` });
+  api = startAppProcess("api", { ...env, PORT: String(port), LLMR_API_KEYS: `crash:${API_KEY}` });
   await waitUntilReady(api, `${apiUrl}/readyz`);
 });
 
@@ -53,7 +52,7 @@ async function getJob(id: string): Promise<PublicJob> {
 
 describe("escalation survives a worker crash", () => {
   it("a worker killed right after recording a failed check leaves the job to finish on the capable tier exactly once", async () => {
-    const doomed = startApp("worker", { ...env, LLMR_FAILPOINT: "after-escalation-recorded" });
+    const doomed = startAppProcess("worker", { ...env, LLMR_FAILPOINT: "after-escalation-recorded" });
     workers.push(doomed);
     const res = await fetch(`${apiUrl}/v1/jobs`, {
       method: "POST",
@@ -72,7 +71,7 @@ describe("escalation survives a worker crash", () => {
     expect(between.attempts.map((a) => `${a.tier}:${a.outcome}`)).toEqual(["fast:quality_failed"]);
 
     const capableCallsBefore = simulator.stats().requests_by_model["gpt-5.4"] ?? 0;
-    workers.push(startApp("worker", env));
+    workers.push(startAppProcess("worker", env));
     let job = between;
     const deadline = Date.now() + 30_000;
     while (!["succeeded", "failed", "cancelled"].includes(job.status) && Date.now() < deadline) {

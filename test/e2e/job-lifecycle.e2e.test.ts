@@ -5,11 +5,10 @@ import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
-import { findFreePort, redisFixture } from "@llmr/testing";
+import type { AppProcess } from "@llmr/testing";
+import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
-import type { AppProcess } from "./app-process.ts";
-import { startApp, waitUntilReady } from "./app-process.ts";
 
 const API_KEY = "llmr_e2e_0123456789abcdef0123456789abcdef";
 const OPERATOR_TOKEN = "llmr_e2e_operator_token";
@@ -37,13 +36,13 @@ beforeAll(async () => {
     SIMULATOR_URL: simulator.url,
     LOG_LEVEL: "info",
   };
-  api = startApp("api", {
+  api = startAppProcess("api", {
     ...env,
     PORT: String(port),
     LLMR_API_KEYS: `e2e:${API_KEY}`,
     LLMR_OPERATOR_TOKEN: OPERATOR_TOKEN,
   });
-  worker = startApp("worker", env);
+  worker = startAppProcess("worker", env);
   await waitUntilReady(api, `${apiUrl}/readyz`);
 });
 

@@ -5,12 +5,15 @@ import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import type { RedisServerProcess } from "@llmr/testing";
-import { findFreePort, startRedisServer } from "@llmr/testing";
+import type { AppProcess, RedisServerProcess } from "@llmr/testing";
+import {
+  findFreePort,
+  startAppProcess,
+  startRedisServer,
+  waitForOutput,
+  waitUntilReady,
+} from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppProcess } from "./app-process.ts";
-import { startApp, waitUntilReady } from "./app-process.ts";
-import { waitForOutput } from "./wait-for-output.ts";
 
 const API_KEY = "llmr_e2e_restart_0123456789abcdef012345678";
 /** Redis is killed once at least this many jobs are acknowledged. */
@@ -53,8 +56,8 @@ beforeAll(async () => {
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   const env = { REDIS_URL: redis.url, ROUTER_CONFIG: configPath, SIMULATOR_URL: simulator.url };
-  apps.push(startApp("api", { ...env, PORT: String(port), LLMR_API_KEYS: `restart:${API_KEY}` }));
-  apps.push(startApp("worker", env), startApp("worker", env));
+  apps.push(startAppProcess("api", { ...env, PORT: String(port), LLMR_API_KEYS: `restart:${API_KEY}` }));
+  apps.push(startAppProcess("worker", env), startAppProcess("worker", env));
   await waitUntilReady(apps[0] as AppProcess, `${apiUrl}/readyz`);
   await Promise.all(apps.slice(1).map((worker) => waitForOutput(worker, "workers running")));
 });

@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG_PATH } from "@llmr/config";
-import { redisFixture, startRedisServer } from "@llmr/testing";
+import { redisFixture, startAppProcess, startRedisServer } from "@llmr/testing";
 import { describe, expect, it } from "vitest";
-import { startApp } from "./app-process.ts";
 
 const redis = redisFixture();
 
@@ -17,7 +16,7 @@ describe("start-up refusals, with a message and no stack trace", () => {
       readFileSync(DEFAULT_CONFIG_PATH, "utf8").replace("{ model: gpt-5.4-mini, rpm", "{ model: gpt-5o, rpm"),
     );
     for (const name of ["api", "worker"] as const) {
-      const app = startApp(name, { ROUTER_CONFIG: path, REDIS_URL: redis.url });
+      const app = startAppProcess(name, { ROUTER_CONFIG: path, REDIS_URL: redis.url });
       expect(await app.exited).toBe(78);
       expect(app.output()).toContain(`invalid router config ${path}`);
       expect(app.output()).toContain('tiers[1].deployments[0].model: unknown model "gpt-5o"');
@@ -30,7 +29,7 @@ describe("start-up refusals, with a message and no stack trace", () => {
       args: ["--save", "", "--appendonly", "no", "--maxmemory-policy", "allkeys-lru"],
     });
     try {
-      const worker = startApp("worker", { REDIS_URL: evicting.url });
+      const worker = startAppProcess("worker", { REDIS_URL: evicting.url });
       expect(await worker.exited).toBe(1);
       expect(worker.output()).toContain('maxmemory-policy is "allkeys-lru"');
       expect(worker.output()).toContain("noeviction");

@@ -5,11 +5,9 @@ import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import { findFreePort, redisFixture } from "@llmr/testing";
+import type { AppProcess } from "@llmr/testing";
+import { findFreePort, redisFixture, startAppProcess, waitForOutput, waitUntilReady } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppProcess } from "./app-process.ts";
-import { startApp, waitUntilReady } from "./app-process.ts";
-import { waitForOutput } from "./wait-for-output.ts";
 
 const API_KEY = "llmr_e2e_limits_0123456789abcdef0123456789";
 /** Requests per minute the vendor (the simulator) allows each of the two models used here. */
@@ -77,8 +75,8 @@ beforeAll(async () => {
     ROUTER_CONFIG: writeConfig(redis.prefix),
     SIMULATOR_URL: simulator.url,
   };
-  api = startApp("api", { ...env, PORT: String(port), LLMR_API_KEYS: `limits:${API_KEY}` });
-  workers = Array.from({ length: WORKER_PROCESSES }, () => startApp("worker", env));
+  api = startAppProcess("api", { ...env, PORT: String(port), LLMR_API_KEYS: `limits:${API_KEY}` });
+  workers = Array.from({ length: WORKER_PROCESSES }, () => startAppProcess("worker", env));
   await waitUntilReady(api, `${apiUrl}/readyz`);
   // Every worker process waits on the queues before the first job arrives.
   await Promise.all(workers.map((worker) => waitForOutput(worker, "workers running")));

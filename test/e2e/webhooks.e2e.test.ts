@@ -8,12 +8,11 @@ import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
-import { findFreePort, redisFixture } from "@llmr/testing";
+import type { AppProcess } from "@llmr/testing";
+import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
-import type { AppProcess } from "./app-process.ts";
-import { startApp, waitUntilReady } from "./app-process.ts";
 
 const API_KEY = "llmr_e2e_hooks_0123456789abcdef012345678";
 const redis = redisFixture();
@@ -53,8 +52,8 @@ beforeAll(async () => {
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   const env = { REDIS_URL: redis.url, ROUTER_CONFIG: configPath, SIMULATOR_URL: simulator.url };
-  api = startApp("api", { ...env, PORT: String(port), LLMR_API_KEYS: `hooks:${API_KEY}` });
-  worker = startApp("worker", env);
+  api = startAppProcess("api", { ...env, PORT: String(port), LLMR_API_KEYS: `hooks:${API_KEY}` });
+  worker = startAppProcess("worker", env);
   await waitUntilReady(api, `${apiUrl}/readyz`);
 });
 

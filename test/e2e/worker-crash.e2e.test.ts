@@ -4,11 +4,10 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import { findFreePort, redisFixture } from "@llmr/testing";
+import type { AppProcess } from "@llmr/testing";
+import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
-import type { AppProcess } from "./app-process.ts";
-import { startApp, waitUntilReady } from "./app-process.ts";
 
 const API_KEY = "llmr_e2e_kill_0123456789abcdef0123456789a";
 const redis = redisFixture();
@@ -34,7 +33,7 @@ beforeAll(async () => {
     SIMULATOR_URL: simulator.url,
     WORKER_LOCK_DURATION_MS: "2000",
   };
-  api = startApp("api", { ...env, PORT: String(port), LLMR_API_KEYS: `kill:${API_KEY}` });
+  api = startAppProcess("api", { ...env, PORT: String(port), LLMR_API_KEYS: `kill:${API_KEY}` });
   await waitUntilReady(api, `${apiUrl}/readyz`);
 });
 
@@ -49,7 +48,7 @@ const getJob = async (id: string, wait = 0) =>
 
 describe("a worker killed mid-call", () => {
   it("loses no job: another worker finishes every one exactly once, and the cut-off attempts are recorded", async () => {
-    const doomed = startApp("worker", env);
+    const doomed = startAppProcess("worker", env);
     workers.push(doomed);
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -68,7 +67,7 @@ describe("a worker killed mid-call", () => {
     doomed.child.kill("SIGKILL");
     await doomed.exited;
 
-    workers.push(startApp("worker", env));
+    workers.push(startAppProcess("worker", env));
     const finished = await Promise.all(
       ids.map(async (id) => {
         let job = await getJob(id, 30);
@@ -88,7 +87,7 @@ describe("a worker stopped with SIGTERM", () => {
   it("lets calls finish within the grace period, hands the rest back to the queue, and exits 0", async () => {
     // Only this worker runs (the previous test's are stopped), and it is up before the job arrives.
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-    const stopping = startApp("worker", { ...env, WORKER_SHUTDOWN_GRACE_MS: "300" });
+    const stopping = startAppProcess("worker", { ...env, WORKER_SHUTDOWN_GRACE_MS: "300" });
     workers.push(stopping);
     await expect.poll(() => stopping.output().includes("workers running"), { timeout: 15_000 }).toBe(true);
     const res = await fetch(`${apiUrl}/v1/jobs`, {
@@ -108,7 +107,7 @@ describe("a worker stopped with SIGTERM", () => {
       "aborted: the worker shut down during the call; the job went back to the queue",
     ]);
 
-    workers.push(startApp("worker", env));
+    workers.push(startAppProcess("worker", env));
     let finished = await getJob(id, 30);
     while (finished.status === "queued" || finished.status === "running") finished = await getJob(id, 30);
     expect(finished.status).toBe("succeeded");

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { findFreePort } from "@llmr/testing";
+import type { AppProcess as ChildApp } from "@llmr/testing";
+import { findFreePort, waitUntilReady } from "@llmr/testing";
 import { writeBenchConfigFile } from "./bench-config.ts";
-import type { ChildApp } from "./child-app.ts";
-import { startChildApp, waitUntilReady } from "./child-app.ts";
+import { startChildApp } from "./child-app.ts";
 import type { HttpLoadFigures, HttpLoadOptions } from "./http-load.ts";
 import { runHttpLoad } from "./http-load.ts";
 import type { ScenarioResult } from "./results.ts";

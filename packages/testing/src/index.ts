@@ -1,3 +1,5 @@
+export type { AppProcess, AppProcessOptions } from "./app-process.ts";
+export { REPO_ROOT, startAppProcess, waitForOutput, waitUntilReady } from "./app-process.ts";
 export type { DockerEngineCheckOptions } from "./docker-engine.ts";
 export { dockerEngineAnswers } from "./docker-engine.ts";
 export { findExecutable } from "./find-executable.ts";
