@@ -1,7 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
@@ -9,6 +5,7 @@ import type { AppProcess } from "@llmr/testing";
 import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
+import { writeRouterConfig } from "./router-config-file.ts";
 
 const API_KEY = "llmr_e2e_crash_0123456789abcdef0123456789";
 const redis = redisFixture();
@@ -20,12 +17,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
-  const dir = mkdtempSync(join(tmpdir(), "llmr-crash-"));
-  const configPath = join(dir, "router.yaml");
-  writeFileSync(
-    configPath,
-    `${readFileSync(DEFAULT_CONFIG_PATH, "utf8")}\nredis:\n  key_prefix: ${redis.prefix}\n`,
-  );
+  const configPath = writeRouterConfig(redis.prefix);
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   // A short lock so that a dead worker's job is taken up again within seconds.

@@ -1,10 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { DEFAULT_CONFIG_PATH } from "@llmr/config";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
@@ -13,6 +9,7 @@ import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@ll
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
+import { writeRouterConfig } from "./router-config-file.ts";
 
 const API_KEY = "llmr_e2e_hooks_0123456789abcdef012345678";
 const redis = redisFixture();
@@ -44,11 +41,11 @@ const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const dir = mkdtempSync(join(tmpdir(), "llmr-hooks-"));
-  const configPath = join(dir, "router.yaml");
   // Private targets allowed (the receiver is on loopback) and the day-long schedule compressed.
-  const extra = `\nredis:\n  key_prefix: ${redis.prefix}\nwebhooks:\n  allow_private_targets: true\n  timeout_ms: 500\n  schedule_scale: 0.0001\n`;
-  writeFileSync(configPath, `${readFileSync(DEFAULT_CONFIG_PATH, "utf8")}${extra}`);
+  const configPath = writeRouterConfig(
+    redis.prefix,
+    "webhooks:\n  allow_private_targets: true\n  timeout_ms: 500\n  schedule_scale: 0.0001\n",
+  );
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   const env = { REDIS_URL: redis.url, ROUTER_CONFIG: configPath, SIMULATOR_URL: simulator.url };
