@@ -3,17 +3,8 @@ import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
 import { redisFixture } from "@llmr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { PublicJob } from "../src/job-record.ts";
-import { JobRequestSchema } from "../src/job-request.ts";
-import { JobStore } from "../src/job-store.ts";
-import type { ProcessorEvent } from "../src/process-job.ts";
-import { ProviderPool } from "../src/provider-pool.ts";
-import { RedisKeys } from "../src/redis-keys.ts";
-import { createDispatchGates } from "../src/select-deployment.ts";
-import { submitJob } from "../src/submit-job.ts";
-import { TierQueues } from "../src/tier-queues.ts";
-import { closeTierWorkers, startTierWorkers } from "../src/tier-workers.ts";
 import { routerTestConfig } from "./router-test-config.ts";
+import { startTestRouter } from "./test-router.ts";
 
 const redis = redisFixture();
 let simulator: RunningSimulator;
@@ -33,40 +24,15 @@ function startRouter(edit: (doc: Doc) => void) {
     keyPrefix: redis.uniquePrefix(),
     edit,
   });
-  const connection = redis.connect();
-  const store = new JobStore(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
-  const queues = new TierQueues(connection, config);
-  const waiters = new Map<string, (job: PublicJob) => void>();
-  const events: ProcessorEvent[] = [];
-  const workers = startTierWorkers(connection, {
-    config,
-    store,
-    queues,
-    gates: createDispatchGates(connection, config),
-    providers: new ProviderPool(config),
-    onEvent: (event) => {
-      events.push(event);
-      if (event.type === "finished") waiters.get(event.jobId)?.(event.job);
-    },
-  });
+  const router = startTestRouter(redis.connect(), config, { gates: true });
   return {
-    store,
-    events,
+    store: router.store,
+    events: router.events,
     run: async (input: string) => {
-      const record = await submitJob(
-        { config, store, queues },
-        "tenant-a",
-        JobRequestSchema.parse({ input }),
-      );
-      return {
-        id: record.job.id,
-        finished: new Promise<PublicJob>((resolve) => waiters.set(record.job.id, resolve)),
-      };
+      const { queued, finished } = await router.submit({ input });
+      return { id: queued.id, finished };
     },
-    close: async () => {
-      await closeTierWorkers(workers);
-      await queues.close();
-    },
+    close: router.close,
   };
 }
 

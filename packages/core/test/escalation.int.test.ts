@@ -4,14 +4,8 @@ import { simMarker, startSimulator } from "@llmr/simulator";
 import { redisFixture } from "@llmr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PublicJob } from "../src/job-record.ts";
-import { JobRequestSchema } from "../src/job-request.ts";
-import { JobStore } from "../src/job-store.ts";
-import { ProviderPool } from "../src/provider-pool.ts";
-import { RedisKeys } from "../src/redis-keys.ts";
-import { submitJob } from "../src/submit-job.ts";
-import { TierQueues } from "../src/tier-queues.ts";
-import { closeTierWorkers, startTierWorkers } from "../src/tier-workers.ts";
 import { routerTestConfig } from "./router-test-config.ts";
+import { startTestRouter } from "./test-router.ts";
 
 const redis = redisFixture();
 let simulator: RunningSimulator;
@@ -30,29 +24,8 @@ function startRouter(edit?: Edit) {
     keyPrefix: redis.uniquePrefix(),
     ...(edit ? { edit } : {}),
   });
-  const connection = redis.connect();
-  const store = new JobStore(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
-  const queues = new TierQueues(connection, config);
-  const waiters = new Map<string, (job: PublicJob) => void>();
-  const workers = startTierWorkers(connection, {
-    config,
-    store,
-    queues,
-    providers: new ProviderPool(config),
-    onEvent: (event) => {
-      if (event.type === "finished") waiters.get(event.jobId)?.(event.job);
-    },
-  });
-  return {
-    run: async (body: unknown) => {
-      const record = await submitJob({ config, store, queues }, "tenant-a", JobRequestSchema.parse(body));
-      return new Promise<PublicJob>((resolve) => waiters.set(record.job.id, resolve));
-    },
-    close: async () => {
-      await closeTierWorkers(workers);
-      await queues.close();
-    },
-  };
+  const router = startTestRouter(redis.connect(), config);
+  return { run: async (body: unknown) => (await router.submit(body)).finished, close: router.close };
 }
 
 let router: ReturnType<typeof startRouter> | undefined;

@@ -2,19 +2,9 @@ import type { RouterConfig } from "@llmr/config";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
 import { redisFixture } from "@llmr/testing";
-import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { PublicJob } from "../src/job-record.ts";
-import { JobRequestSchema } from "../src/job-request.ts";
-import { JobStore } from "../src/job-store.ts";
-import type { ProcessorEvent } from "../src/process-job.ts";
-import { ProviderPool } from "../src/provider-pool.ts";
-import { RedisKeys } from "../src/redis-keys.ts";
-import { submitJob } from "../src/submit-job.ts";
-import { TierQueues } from "../src/tier-queues.ts";
-import type { RunningTierWorker } from "../src/tier-workers.ts";
-import { closeTierWorkers, startTierWorkers } from "../src/tier-workers.ts";
 import { routerTestConfig } from "./router-test-config.ts";
+import { startTestRouter } from "./test-router.ts";
 
 const redis = redisFixture();
 let simulator: RunningSimulator;
@@ -34,36 +24,7 @@ function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"], env?
     ...(edit ? { edit } : {}),
     ...(env ? { env } : {}),
   });
-  const connection: Redis = redis.connect();
-  const store = new JobStore(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
-  const queues = new TierQueues(connection, config);
-  const waiters = new Map<string, (job: PublicJob) => void>();
-  const events: ProcessorEvent[] = [];
-  const workers: RunningTierWorker[] = startTierWorkers(connection, {
-    config,
-    store,
-    queues,
-    providers: new ProviderPool(config),
-    onEvent: (event) => {
-      events.push(event);
-      if (event.type === "finished") waiters.get(event.jobId)?.(event.job);
-    },
-  });
-  const submit = async (body: unknown) => {
-    const record = await submitJob({ config, store, queues }, "tenant-a", JobRequestSchema.parse(body));
-    const finished = new Promise<PublicJob>((resolve) => waiters.set(record.job.id, resolve));
-    return { queued: record.job, finished };
-  };
-  return {
-    config,
-    store,
-    events,
-    submit,
-    close: async () => {
-      await closeTierWorkers(workers);
-      await queues.close();
-    },
-  };
+  return startTestRouter(redis.connect(), config);
 }
 
 let router: ReturnType<typeof startRouter> | undefined;
