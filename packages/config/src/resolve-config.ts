@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import type { ConfigIssue } from "./config-error.ts";
+import { resolveAdmin } from "./resolve-admin.ts";
 import type {
   ResolvedDeployment,
   ResolvedModel,
@@ -193,6 +194,11 @@ export function resolveConfig(
   if (!tasks.has(doc.jobs.default_task)) {
     issues.push({ path: "jobs.default_task", message: `unknown task "${doc.jobs.default_task}"` });
   }
+  const admin = resolveAdmin(
+    doc.admin,
+    tiers.map((tier) => tier.name),
+    issues,
+  );
 
   if (issues.length > 0) return { config: undefined, issues };
   return {
@@ -216,6 +222,7 @@ export function resolveConfig(
         retentionSeconds: doc.jobs.retention_s,
       },
       auth: { apiKeys: doc.auth.api_keys, operatorTokens: doc.auth.operator_tokens },
+      admin,
       dispatch: {
         reservedInteractiveShare: doc.dispatch.reserved_interactive_share,
         breaker: {

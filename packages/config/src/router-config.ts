@@ -123,6 +123,12 @@ export interface RouterConfig {
     retentionSeconds: number;
   };
   auth: { apiKeys: Credential[]; operatorTokens: Credential[] };
+  admin: {
+    /** Lifetime of an operator's dashboard login. */
+    sessionTtlSeconds: number;
+    /** Queues the dashboard shows read-only, as `<tier>-<class>` or `webhooks` (sorted). */
+    bullBoard: { readOnlyQueues: readonly string[] };
+  };
   webhooks: { allowPrivateTargets: boolean; timeoutMs: number; scheduleScale: number };
   dispatch: {
     reservedInteractiveShare: number;

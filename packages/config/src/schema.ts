@@ -410,6 +410,37 @@ export const RouterConfigSchema = z
       })
       .default({ api_keys: [], operator_tokens: [] })
       .describe("Who may call the API and the operator routes."),
+    admin: z
+      .strictObject({
+        session_ttl_s: z
+          .number()
+          .int()
+          .min(60)
+          .max(604_800)
+          .default(28_800)
+          .describe(
+            "How long an operator's dashboard login (at /admin/login) lasts, in seconds; then the operator logs in again.",
+          ),
+        bull_board: z
+          .strictObject({
+            read_only: z
+              .boolean()
+              .default(false)
+              .describe(
+                "Make every queue read-only in the dashboard: jobs and their errors are shown, but retry, remove, clean, pause, promote and add are hidden and refused.",
+              ),
+            read_only_queues: z
+              .array(Name)
+              .default([])
+              .describe(
+                "Make only these queues read-only: a class (`interactive`, `batch`), a tier name (both its classes), one queue `<tier>-<class>`, or `webhooks`.",
+              ),
+          })
+          .default({ read_only: false, read_only_queues: [] })
+          .describe("The bull-board dashboard at /admin/queues."),
+      })
+      .default({ session_ttl_s: 28_800, bull_board: { read_only: false, read_only_queues: [] } })
+      .describe("The operator's dashboard."),
     webhooks: z
       .strictObject({
         allow_private_targets: z
