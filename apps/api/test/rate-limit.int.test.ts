@@ -41,3 +41,31 @@ describe("per-key request limits", () => {
     expect(res.headers.get("ratelimit")).toMatch(/r=4;/);
   });
 });
+
+describe("a limit that does not divide a minute", () => {
+  // 7 per minute is one every 8,571.43 ms: the limiter's expiry must still be a whole number of
+  // ms, or Redis refuses the write and the limiter lets everything through.
+  const oddRedis = redisFixture();
+  let odd: Awaited<ReturnType<typeof startTestApi>>;
+  beforeAll(async () => {
+    odd = await startTestApi({
+      redisUrl: oddRedis.url,
+      keyPrefix: oddRedis.prefix,
+      rateLimit: { requests_per_minute: 7, burst: 2 },
+    });
+  });
+  afterAll(async () => {
+    await odd.close();
+  });
+
+  it("still limits: the third request of a burst of two answers 429 with a 9 s Retry-After", async () => {
+    const statuses = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 3; i++) {
+      last = await fetch(`${odd.url}/v1/jobs/job_00000000000000000000000000`, { headers: auth(KEY_A) });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([404, 404, 429]);
+    expect(last?.headers.get("retry-after")).toBe("9");
+  });
+});

@@ -25,6 +25,8 @@ if tat - now > tolerance then
 end
 
 local newTat = tat + interval
-redis.call("SET", KEYS[1], newTat, "PX", newTat - now)
+-- PX takes a whole number of ms >= 1, while the interval is fractional whenever the limit does not
+-- divide 60000 (7 rpm, or the tiny intervals of huge limits): round the expiry up, never to 0.
+redis.call("SET", KEYS[1], newTat, "PX", math.max(1, math.ceil(newTat - now)))
 local remaining = math.floor((tolerance - (newTat - interval - now)) / interval)
 return { 1, remaining, 0, newTat - now }
