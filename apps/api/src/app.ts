@@ -6,7 +6,12 @@ import express from "express";
 import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./admin/bull-board.ts";
+import { LOGOUT_PATH } from "./admin/login-page.ts";
+import { loginRouter } from "./admin/login-routes.ts";
+import { loginThrottle } from "./admin/login-throttle.ts";
+import { requireDashboardOperator } from "./admin/require-dashboard-operator.ts";
 import type { KeyRing } from "./auth/key-ring.ts";
+import { OperatorSessions } from "./auth/operator-sessions.ts";
 import { requireApiKey } from "./auth/require-api-key.ts";
 import { requireOperator } from "./auth/require-operator.ts";
 import { errorHandler } from "./http/error-handler.ts";
@@ -69,10 +74,26 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/docs", (_req, res) => {
     res.type("html").send(REFERENCE_PAGE);
   });
+  // The operator's dashboard: a login page for people (session cookie, CSRF-checked), the
+  // operator token in Authorization for scripts.
+  const sessions = new OperatorSessions(deps.redis, {
+    keyPrefix: deps.config.redis.keyPrefix,
+    ttlSeconds: deps.config.admin.sessionTtlSeconds,
+  });
+  app.use(
+    loginRouter({
+      operators: deps.operators,
+      sessions,
+      throttle: loginThrottle(deps.redis, deps.config.redis.keyPrefix),
+    }),
+  );
   app.use(
     BULL_BOARD_PATH,
-    requireOperator(deps.operators),
-    bullBoardRouter(deps.queues, [deps.deliveries.queue]),
+    requireDashboardOperator(deps.operators, sessions),
+    bullBoardRouter(deps.queues, [deps.deliveries.queue], {
+      readOnlyQueues: deps.config.admin.bullBoard.readOnlyQueues,
+      logoutPath: LOGOUT_PATH,
+    }),
   );
 
   // Operator routes under /v1/admin take the operator credential, not an API key.

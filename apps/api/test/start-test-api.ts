@@ -22,6 +22,10 @@ export async function startTestApi(options: {
   bodyLimitBytes?: number;
   simulatorUrl?: string;
   rateLimit?: { requests_per_minute: number; burst: number };
+  /** The `admin` config section (dashboard sessions, read-only queues). */
+  admin?: Record<string, unknown>;
+  /** The operator tokens this API accepts. @defaultValue [OPERATOR] */
+  operatorTokens?: readonly string[];
 }) {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
   doc.redis = { key_prefix: options.keyPrefix };
@@ -30,6 +34,7 @@ export async function startTestApi(options: {
     // Tests other than the rate-limit ones must not trip over the per-key limit.
     rate_limit: options.rateLimit ?? { requests_per_minute: 600_000, burst: 100_000 },
   };
+  if (options.admin) doc.admin = options.admin;
   const env = options.simulatorUrl ? { SIMULATOR_URL: options.simulatorUrl } : {};
   const config: RouterConfig = validateConfig(doc, "test", { env, requireProviderKeys: false });
 
@@ -54,7 +59,9 @@ export async function startTestApi(options: {
       { name: "tenant-a", sha256: sha256Hex(KEY_A) },
       { name: "tenant-b", sha256: sha256Hex(KEY_B) },
     ]),
-    operators: new KeyRing([{ name: "operator", sha256: sha256Hex(OPERATOR) }]),
+    operators: new KeyRing(
+      (options.operatorTokens ?? [OPERATOR]).map((token) => ({ name: "operator", sha256: sha256Hex(token) })),
+    ),
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));

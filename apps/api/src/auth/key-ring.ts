@@ -42,4 +42,12 @@ export class KeyRing {
   identify(secret: string): string | undefined {
     return this.#byHash.get(sha256Hex(secret));
   }
+
+  /**
+   * The name of the credential whose secret hashes to `sha256`, or undefined when it is not (or no
+   * longer) configured: a session remembers the hash, so rotating the token ends the session.
+   */
+  identifyHash(sha256: string): string | undefined {
+    return this.#byHash.get(sha256);
+  }
 }

@@ -2,6 +2,7 @@
 export type ErrorType =
   | "invalid_request_error"
   | "authentication_error"
+  | "permission_error"
   | "not_found_error"
   | "conflict_error"
   | "payload_too_large"
