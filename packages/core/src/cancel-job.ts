@@ -1,6 +1,6 @@
 import { JobNotCancellableError } from "./errors/job-not-cancellable-error.ts";
 import type { JobEvents } from "./job-events.ts";
-import type { PublicJob } from "./job-record.ts";
+import type { JobRecord, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { JobStore } from "./job-store.ts";
 import type { TierQueues } from "./tier-queues.ts";
@@ -10,6 +10,8 @@ export interface CancelDeps {
   queues: TierQueues;
   events: JobEvents;
   now?: () => Date;
+  /** Called once, by the call whose write cancelled the job (not for a job already cancelled), e.g. to count it. */
+  onCancelled?: (record: JobRecord) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function cancelJob(
   });
   if (!found || !updated) return undefined;
   if (alreadyCancelled) return updated.job;
+  deps.onCancelled?.(updated);
 
   // A queued BullMQ job is removed; an active one is aborted by its worker. Either way the record
   // says cancelled, so a job that slips through is skipped by the processor.

@@ -1,4 +1,4 @@
-import type { ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
+import type { JobClass, ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
 import type { CheckRegistry } from "@llmr/routing";
 import { createCheckRegistry } from "@llmr/routing";
 import type { Job } from "bullmq";
@@ -24,21 +24,77 @@ import type { ProviderPool } from "./provider-pool.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { recordDispatch } from "./record-dispatch.ts";
 import { retryDelayMs } from "./retry-delay.ts";
-import type { DispatchGates, Selection } from "./select-deployment.ts";
+import type { DeploymentSkip, DispatchGates, Selection } from "./select-deployment.ts";
 import { selectDeployment } from "./select-deployment.ts";
 import type { TierQueues } from "./tier-queues.ts";
 import { QueuePayloadSchema } from "./tier-queues.ts";
 
-/** What the processor tells the app (which logs it); packages don't log. */
+/** Why a job moved up a tier: a judged answer (confidence, a failed check) or every try failing. */
+export type EscalationCause = "low_confidence" | "quality_failed" | "fallback";
+
+/**
+ * What the processor tells the app (which logs it and counts it); packages don't log. Events that
+ * report a write to the job's record (`attempt` with `recorded`, `escalated`, `finished` with
+ * `transitioned`) are emitted once per write that succeeded, so a job taken up again after a
+ * crash is not counted twice.
+ */
 export type ProcessorEvent =
-  | { type: "started"; jobId: string; tenant: string; tier: string; deployment: string }
+  | {
+      type: "started";
+      jobId: string;
+      tenant: string;
+      tier: string;
+      deployment: string;
+      jobClass: JobClass;
+      task: string;
+      /** From the hop's enqueue to this start, on the hop's first try only (else null). */
+      queueWaitMs: number | null;
+    }
   | { type: "slow"; jobId: string; tenant: string; tier: string; deployment: string; elapsedMs: number }
-  | { type: "attempt"; jobId: string; tenant: string; attempt: Attempt; retryInMs: number | null }
-  | { type: "escalated"; jobId: string; tenant: string; from: string; to: string; reason: string }
-  | { type: "finished"; jobId: string; tenant: string; job: PublicJob }
+  | {
+      type: "attempt";
+      jobId: string;
+      tenant: string;
+      jobClass: JobClass;
+      task: string;
+      attempt: Attempt;
+      retryInMs: number | null;
+      /** The attempt is in the job's record now (false: the record had moved on; nothing was written). */
+      recorded: boolean;
+      /** Time to first byte of the call's answer, when measured. */
+      firstByteMs: number | null;
+      /** A call cut off by a worker that died: its latency and usage are unknown. */
+      interrupted: boolean;
+    }
+  | {
+      type: "escalated";
+      jobId: string;
+      tenant: string;
+      from: string;
+      to: string;
+      reason: string;
+      cause: EscalationCause;
+    }
+  | {
+      type: "finished";
+      jobId: string;
+      tenant: string;
+      job: PublicJob;
+      /** This run's write made the job final (false: it was final already, e.g. cancelled by the client). */
+      transitioned: boolean;
+    }
   | { type: "skipped"; jobId: string; reason: string }
   | { type: "notify_failed"; jobId: string; tenant: string; error: unknown }
-  | { type: "waiting"; jobId: string; tenant: string; tier: string; waitMs: number; reasons: string[] }
+  | {
+      type: "waiting";
+      jobId: string;
+      tenant: string;
+      tier: string;
+      jobClass: JobClass;
+      waitMs: number;
+      reasons: string[];
+    }
+  | { type: "deployments_skipped"; tier: string; jobClass: JobClass; skips: DeploymentSkip[] }
   | { type: "breaker"; deployment: string; change: "opened" | "closed" | "half_opened" };
 
 /**
@@ -140,7 +196,8 @@ export function createJobProcessor(deps: ProcessorDeps) {
       const seconds = deps.config.jobs.deadlineSeconds[record.job.class];
       const message = `the job did not finish within its deadline (${seconds} s for ${record.job.class} jobs)`;
       const failed = await failWithoutAttempt(deps, record, { type: "deadline_exceeded", message }, now());
-      if (failed) emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job });
+      if (failed)
+        emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job, transitioned: true });
       throw new UnrecoverableError(message);
     }
     const task = findTask(deps.config, record.job.task);
@@ -152,15 +209,44 @@ export function createJobProcessor(deps: ProcessorDeps) {
     // Each BullMQ try of this hop starts at the tier's next deployment (the fallback within a tier),
     // skipping deployments whose breaker is open or whose shared budget is spent.
     const estimatedTokens = record.route.input_tokens + record.request.max_output_tokens;
-    const selection = await selectDeployment(deps.gates, deployments, job.attemptsMade, {
-      estimatedTokens,
-      klass: record.job.class,
-    });
+    const jobClass = record.job.class;
+    const emitAttempt = (
+      attempt: Attempt,
+      extra: {
+        recorded: boolean;
+        retryInMs?: number | null;
+        firstByteMs?: number | null;
+        interrupted?: boolean;
+      },
+    ) =>
+      emit({
+        type: "attempt",
+        jobId,
+        tenant: record.tenant,
+        jobClass,
+        task: record.job.task,
+        attempt,
+        retryInMs: extra.retryInMs ?? null,
+        recorded: extra.recorded,
+        firstByteMs: extra.firstByteMs ?? null,
+        interrupted: extra.interrupted ?? false,
+      });
+    const select = async (candidates: readonly ResolvedDeployment[], startIndex: number) => {
+      const chosen = await selectDeployment(deps.gates, candidates, startIndex, {
+        estimatedTokens,
+        klass: jobClass,
+      });
+      if (chosen.skips.length > 0)
+        emit({ type: "deployments_skipped", tier: tier.name, jobClass, skips: chosen.skips });
+      return chosen;
+    };
+    const selection = await select(deployments, job.attemptsMade);
     if (selection.kind === "wait") {
       if (!Number.isFinite(selection.waitMs)) {
         const message = `no deployment of tier "${tier.name}" can ever take this call: ${selection.skipped.join("; ")}`;
         const failed = await failWithoutAttempt(deps, record, { type: "no_capacity", message }, now());
-        if (failed) emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job });
+        if (failed)
+          emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job, transitioned: true });
         throw new UnrecoverableError(message);
       }
       emit({
@@ -168,6 +254,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
         jobId,
         tenant: record.tenant,
         tier: tier.name,
+        jobClass,
         waitMs: selection.waitMs,
         reasons: selection.skipped,
       });
@@ -191,14 +278,15 @@ export function createJobProcessor(deps: ProcessorDeps) {
       model: deployment.model.modelId,
       started_at: startedAt.toISOString(),
     };
+    // The attempt of a call cut off by a dead worker, when this run's write is the one recording it.
+    let interrupted: Attempt | undefined;
     const running = await deps.store.update(jobId, (current) => {
+      interrupted = undefined;
       if (TERMINAL_STATUSES.has(current.job.status) || current.hop !== record.hop) return undefined;
-      const attempts = current.in_flight
-        ? [
-            ...current.job.attempts,
-            interruptedAttempt(current.in_flight, current.job.attempts.length + 1, startedAt),
-          ]
-        : current.job.attempts;
+      interrupted = current.in_flight
+        ? interruptedAttempt(current.in_flight, current.job.attempts.length + 1, startedAt)
+        : undefined;
+      const attempts = interrupted ? [...current.job.attempts, interrupted] : current.job.attempts;
       return {
         ...current,
         in_flight: inFlight,
@@ -210,7 +298,20 @@ export function createJobProcessor(deps: ProcessorDeps) {
         },
       };
     });
-    emit({ type: "started", jobId, tenant: record.tenant, tier: tier.name, deployment: deployment.id });
+    const lost: Attempt | undefined = interrupted;
+    if (lost) emitAttempt(lost, { recorded: true, interrupted: true });
+    emit({
+      type: "started",
+      jobId,
+      tenant: record.tenant,
+      tier: tier.name,
+      deployment: deployment.id,
+      jobClass,
+      task: record.job.task,
+      // The hop's first try (not a retry, nor a run after a crash): the time its BullMQ job waited.
+      queueWaitMs:
+        job.attemptsMade === 0 && !record.in_flight ? Math.max(0, startedAt.getTime() - job.timestamp) : null,
+    });
     await publish(jobId, "status", { status: "running", tier: tier.name, deployment: deployment.id });
 
     const limits = tier.timeLimits[record.job.class];
@@ -271,10 +372,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
         ? async () => {
             const others = deployments.filter((candidate) => candidate !== deployment);
             if (others.length === 0) return undefined;
-            hedgeSelection = await selectDeployment(deps.gates, others, 0, {
-              estimatedTokens,
-              klass: record.job.class,
-            });
+            hedgeSelection = await select(others, 0);
             if (hedgeSelection.kind !== "selected") return undefined;
             const hedge = planFor(hedgeSelection.deployment);
             builtFor.set(hedgeSelection.deployment, hedge.built);
@@ -396,12 +494,24 @@ export function createJobProcessor(deps: ProcessorDeps) {
         finishedAt,
         outputJson,
       });
-    // Every outcome clears the in-flight marker: the call's attempt is in the history now.
+    // Every outcome clears the in-flight marker: the call's attempt is in the history now. What
+    // this write did (attempts added, job made final) is kept from the round that was stored.
+    let wrote = false;
+    let transitioned = false;
     const updated = await deps.store.update(jobId, (current) => {
       const next = recordOutcome(current);
+      wrote = next !== undefined;
+      transitioned =
+        next !== undefined &&
+        TERMINAL_STATUSES.has(next.job.status) &&
+        !TERMINAL_STATUSES.has(current.job.status);
       return next && { ...next, in_flight: null };
     });
-    emit({ type: "attempt", jobId, tenant: record.tenant, attempt, retryInMs });
+    const firstByteOf = (outcome: CallOutcome) => (outcome.ok ? (outcome.result.firstByteMs ?? null) : null);
+    if (otherAttempt && raced.other) {
+      emitAttempt(otherAttempt, { recorded: wrote, firstByteMs: firstByteOf(raced.other.call) });
+    }
+    emitAttempt(attempt, { recorded: wrote, retryInMs, firstByteMs: firstByteOf(call) });
     if (updated?.job.attempts.some((a) => a.n === attempt.n && a.started_at === attempt.started_at)) {
       await publish(jobId, "attempt", attempt);
     }
@@ -413,16 +523,20 @@ export function createJobProcessor(deps: ProcessorDeps) {
       throw new WaitingError();
     }
     if (escalateTo && updated && updated.hop === record.hop + 1) {
+      // Told before the queueing: the move is in the record, and a run after a crash here queues
+      // the hop without moving the job again, so this is its only report.
+      if (wrote)
+        emit({
+          type: "escalated",
+          jobId,
+          tenant: record.tenant,
+          from: tier.name,
+          to: escalateTo.name,
+          reason: moveReason,
+          cause: verdict?.kind === "escalate" ? verdict.outcome : "fallback",
+        });
       deps.failpoint?.("after-escalation-recorded");
       await deps.queues.add(escalateTo.name, record.job.class, { job_id: jobId, hop: updated.hop });
-      emit({
-        type: "escalated",
-        jobId,
-        tenant: record.tenant,
-        from: tier.name,
-        to: escalateTo.name,
-        reason: moveReason,
-      });
       await publish(jobId, "escalated", {
         from_tier: tier.name,
         to_tier: escalateTo.name,
@@ -432,7 +546,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       return "escalated";
     }
     if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
-      emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job });
+      emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job, transitioned });
       await publish(jobId, "job", updated.job);
       if (deps.onFinished && updated.job.status !== "cancelled") {
         await deps.onFinished(updated).catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import type { JobClass, ResolvedDeployment, RouterConfig } from "@llmr/config";
+import type { RefusalReason } from "@llmr/dispatch";
 import { CircuitBreaker, RateLimiter } from "@llmr/dispatch";
 import type { Redis } from "ioredis";
 
@@ -6,6 +7,12 @@ import type { Redis } from "ioredis";
 export interface DispatchGates {
   limiter: RateLimiter;
   breaker: CircuitBreaker;
+}
+
+/** A deployment passed over for a call, and why: its breaker, or the limiter's refusal. */
+export interface DeploymentSkip {
+  deployment: string;
+  reason: "circuit_open" | "circuit_half_open" | RefusalReason | "too_large";
 }
 
 export type Selection =
@@ -17,8 +24,10 @@ export type Selection =
       estimatedTokens: number;
       probe: boolean;
       skipped: string[];
+      /** The same skips as `skipped`, as data (metrics). */
+      skips: DeploymentSkip[];
     }
-  | { kind: "wait"; waitMs: number; skipped: string[] };
+  | { kind: "wait"; waitMs: number; skipped: string[]; skips: DeploymentSkip[] };
 
 /** Never wait less than this before asking again: the gates' answers are in milliseconds of Redis time. */
 const MIN_WAIT_MS = 50;
@@ -48,14 +57,17 @@ export async function selectDeployment(
       estimatedTokens: call.estimatedTokens,
       probe: false,
       skipped: [],
+      skips: [],
     };
 
   let waitMs = NEVER_MS;
   const skipped: string[] = [];
+  const skips: DeploymentSkip[] = [];
   for (const deployment of ordered) {
     const gate = await gates.breaker.beforeCall(deployment.id);
     if (!gate.allowed) {
       skipped.push(`${deployment.id}: circuit ${gate.state}`);
+      skips.push({ deployment: deployment.id, reason: `circuit_${gate.state}` });
       waitMs = Math.min(waitMs, gate.retryInMs);
       continue;
     }
@@ -74,16 +86,19 @@ export async function selectDeployment(
         estimatedTokens: call.estimatedTokens,
         probe: gate.probe,
         skipped,
+        skips,
       };
     // The probe was not used: hand it back so another process may probe now, not after the lease.
     if (gate.probe) await gates.breaker.releaseProbe(deployment.id);
     skipped.push(`${deployment.id}: ${permit.reason.replace("_", " ")}`);
+    skips.push({ deployment: deployment.id, reason: permit.reason });
     if (permit.retryAfterMs !== null) waitMs = Math.min(waitMs, permit.retryAfterMs);
   }
   return {
     kind: "wait",
     waitMs: Number.isFinite(waitMs) ? Math.max(MIN_WAIT_MS, waitMs) : NEVER_MS,
     skipped,
+    skips,
   };
 }
 

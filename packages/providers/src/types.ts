@@ -61,6 +61,11 @@ export interface CompletionResult {
   logprobs?: TokenLogprob[];
   /** The model id the provider says answered (may differ from the one asked, e.g. a dated snapshot). */
   model: string;
+  /**
+   * Milliseconds from sending the request until the response's status and headers arrived (time to
+   * first byte), when the adapter measured it. Without streaming, the headers come once the answer is ready.
+   */
+  firstByteMs?: number;
 }
 
 export interface Provider {

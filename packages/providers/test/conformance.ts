@@ -106,6 +106,8 @@ export function describeProviderConformance(
         expect(result.usage.outputTokens).toBeGreaterThan(0);
         expect(result.model.startsWith(opts.model)).toBe(true);
         expect(result.logprobs).toBeUndefined();
+        // Time to first byte is measured on the same response as the answer.
+        expect(result.firstByteMs).toBeGreaterThanOrEqual(0);
       });
 
       it("sends every message, system included", async () => {

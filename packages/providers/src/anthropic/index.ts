@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { classifyProviderError } from "../classify-provider-error.ts";
+import { withFirstByte } from "../internal/first-byte.ts";
 import { invalidSettings } from "../internal/invalid-settings.ts";
 import { sdkClientDefaults } from "../internal/sdk-client-defaults.ts";
 import type { Provider, ProviderKind, ProviderSettings } from "../types.ts";
@@ -42,13 +43,13 @@ export function createAnthropicProvider(
     kind,
     async complete(request, { signal } = {}) {
       const body = toAnthropicMessagesRequest(request);
-      let response: unknown;
+      let answer: { data: unknown; firstByteMs: number };
       try {
-        response = await client.messages.create(body, { signal });
+        answer = await withFirstByte(client.messages.create(body, { signal }));
       } catch (error) {
         throw classifyProviderError(error, settings.id, { signal, secrets });
       }
-      return fromAnthropicMessage(response, request, settings.id);
+      return { ...fromAnthropicMessage(answer.data, request, settings.id), firstByteMs: answer.firstByteMs };
     },
   };
 }

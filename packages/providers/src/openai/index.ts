@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { classifyProviderError } from "../classify-provider-error.ts";
+import { withFirstByte } from "../internal/first-byte.ts";
 import { invalidSettings } from "../internal/invalid-settings.ts";
 import { sdkClientDefaults } from "../internal/sdk-client-defaults.ts";
 import type { Provider, ProviderKind, ProviderSettings } from "../types.ts";
@@ -58,13 +59,13 @@ export function createOpenAIProvider(settings: ProviderSettings, options: OpenAI
     kind,
     async complete(request, { signal } = {}) {
       const body = toOpenAIChatRequest(request, tokenLimitParam);
-      let response: unknown;
+      let answer: { data: unknown; firstByteMs: number };
       try {
-        response = await client.chat.completions.create(body, { signal });
+        answer = await withFirstByte(client.chat.completions.create(body, { signal }));
       } catch (error) {
         throw classifyProviderError(error, settings.id, { signal, secrets });
       }
-      return fromOpenAIChatResponse(response, settings.id);
+      return { ...fromOpenAIChatResponse(answer.data, settings.id), firstByteMs: answer.firstByteMs };
     },
   };
 }
