@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
 import type { DispatchGates, JobEventHub, JobEvents, JobStore, TierQueues } from "@llmr/core";
+import {
+  clusterStateFrom,
+  countCancelledJob,
+  countSubmittedJob,
+  createApiRegistry,
+  registerClusterGauges,
+} from "@llmr/metrics";
 import type { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import express from "express";
 import type { Redis } from "ioredis";
@@ -19,6 +26,8 @@ import { HttpError } from "./http/http-error.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { keyRateLimit } from "./http/rate-limit.ts";
 import type { Logger } from "./logger.ts";
+import { httpMetrics } from "./metrics/http-metrics.ts";
+import { metricsRouter } from "./metrics/metrics-route.ts";
 import { openApiDocument } from "./openapi/openapi-document.ts";
 import { REFERENCE_PAGE } from "./openapi/reference-page.ts";
 import { adminDeploymentsRouter } from "./routes/admin-deployments.ts";
@@ -48,6 +57,10 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
+  // This process's metrics, plus queue depth and breakers read from Redis when Prometheus scrapes.
+  const { registry, metrics } = createApiRegistry();
+  registerClusterGauges(registry, clusterStateFrom(deps.config, deps.queues, deps.gates));
+  app.use(httpMetrics(metrics.httpDuration));
 
   app.use(
     pinoHttp({
@@ -62,7 +75,9 @@ export function createApp(deps: AppDeps): express.Express {
         return id;
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+      autoLogging: {
+        ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics",
+      },
     }),
   );
 
@@ -74,6 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get("/docs", (_req, res) => {
     res.type("html").send(REFERENCE_PAGE);
   });
+  app.use(metricsRouter(registry, deps.operators));
   // The operator's dashboard: a login page for people (session cookie, CSRF-checked), the
   // operator token in Authorization for scripts.
   const sessions = new OperatorSessions(deps.redis, {
@@ -102,7 +118,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use("/v1", requireApiKey(deps.apiKeys));
   app.use("/v1", keyRateLimit(deps.redis, deps.config.redis.keyPrefix, deps.config.api.rateLimit));
   app.use(jsonBody(deps.config.api.bodyLimitBytes));
-  app.use(jobsRouter(deps));
+  app.use(
+    jobsRouter({
+      ...deps,
+      onSubmitted: (record) => countSubmittedJob(metrics, record.job),
+      onCancelled: (record) => countCancelledJob(metrics, record.job),
+    }),
+  );
   app.use(webhooksRouter(deps));
 
   app.use((req, _res, next) => {

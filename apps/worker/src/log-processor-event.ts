@@ -85,5 +85,11 @@ export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
     case "skipped":
       logger.info({ job_id: event.jobId }, `job skipped: ${event.reason}`);
       return;
+    case "deployments_skipped":
+      logger.debug(
+        { tier: event.tier, class: event.jobClass, skips: event.skips },
+        `passed over: ${event.skips.map((skip) => `${skip.deployment} (${skip.reason})`).join(", ")}`,
+      );
+      return;
   }
 }

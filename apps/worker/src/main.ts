@@ -1,3 +1,4 @@
+import { credentialsFromEnv, KeyRing } from "@llmr/auth";
 import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
 import type { JobRecord } from "@llmr/core";
 import {
@@ -15,12 +16,14 @@ import {
   startTierWorkers,
   TierQueues,
 } from "@llmr/core";
+import { createProcessorEventObserver, createWorkerRegistry, observeDeliveryEvent } from "@llmr/metrics";
 import { createCheckRegistry } from "@llmr/routing";
 import { createGuardedAgent, startDeliveryWorker, WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { Env } from "./env.ts";
 import { logDeliveryEvent } from "./log-delivery-event.ts";
 import { logProcessorEvent } from "./log-processor-event.ts";
 import { createLogger } from "./logger.ts";
+import { startMetricsServer } from "./metrics-server.ts";
 
 /** After the grace period and the aborts, this long to hand the jobs back before giving up. */
 const SHUTDOWN_FORCE_AFTER_MS = 15_000;
@@ -58,6 +61,10 @@ try {
   process.exit(1);
 }
 
+// Metrics: this process's own counts, served on WORKER_METRICS_PORT when it is set.
+const { registry, metrics } = createWorkerRegistry();
+const countProcessorEvent = createProcessorEventObserver(metrics, config);
+
 const keys = new RedisKeys(config.redis.keyPrefix);
 const store = new JobStore(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
 const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
@@ -78,7 +85,10 @@ const deliveryWorker = startDeliveryWorker(redis, {
   secrets,
   agent,
   timeoutMs: config.webhooks.timeoutMs,
-  onEvent: (event) => logDeliveryEvent(logger, event),
+  onEvent: (event) => {
+    logDeliveryEvent(logger, event);
+    observeDeliveryEvent(metrics, event);
+  },
 });
 const notifyFinished = async (record: JobRecord) => {
   const url = record.request.webhook_url;
@@ -107,7 +117,10 @@ const workers = startTierWorkers(
     onFinished: notifyFinished,
     isShuttingDown: () => aborting,
     providers: new ProviderPool(config),
-    onEvent: (event) => logProcessorEvent(logger, event),
+    onEvent: (event) => {
+      logProcessorEvent(logger, event);
+      countProcessorEvent(event);
+    },
     ...(failpoint
       ? {
           failpoint: (name) => {
@@ -135,6 +148,23 @@ const hub = new JobEventHub(redis.duplicate(), keys.eventsChannel);
 await hub.start();
 abortCancelledJobs(hub, workers, (jobId) => logger.info({ job_id: jobId }, "cancelling the running call"));
 
+let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+if (env.WORKER_METRICS_PORT !== undefined) {
+  const operators = new KeyRing([
+    ...config.auth.operatorTokens,
+    ...credentialsFromEnv(env.LLMR_OPERATOR_TOKEN, "operator"),
+  ]);
+  if (operators.size === 0)
+    logger.warn("no operator credential (LLMR_OPERATOR_TOKEN): /metrics answers 401 to every scrape");
+  metricsServer = await startMetricsServer({
+    source: registry,
+    operators,
+    host: env.WORKER_METRICS_HOST,
+    port: env.WORKER_METRICS_PORT,
+  });
+  logger.info(`metrics on ${metricsServer.url}`);
+}
+
 let stopping = false;
 let aborting = false;
 /**
@@ -158,6 +188,8 @@ async function shutdown(signal: string): Promise<void> {
   }, env.WORKER_SHUTDOWN_GRACE_MS + SHUTDOWN_FORCE_AFTER_MS).unref();
   await closeTierWorkers(workers);
   clearTimeout(abortRest);
+  metricsServer?.server.closeAllConnections();
+  metricsServer?.server.close();
   await deliveryWorker.close();
   await deliveries.close();
   await agent.close();

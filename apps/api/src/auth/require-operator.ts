@@ -1,24 +1,19 @@
+import type { TokenScheme } from "@llmr/auth";
+import { presentedToken } from "@llmr/auth";
 import type { Request, RequestHandler } from "express";
 import { HttpError } from "../http/http-error.ts";
 import type { KeyRing } from "./key-ring.ts";
 
 /** How a request presented the operator token in its `Authorization` header. */
-export type OperatorScheme = "bearer" | "basic";
+export type OperatorScheme = TokenScheme;
 
 /**
  * The operator token a request carries in `Authorization`: as a Bearer token, or as the password
- * of HTTP Basic (any user name). Undefined when the header holds neither.
+ * of HTTP Basic (any user name). Undefined when the header holds neither. The parsing is
+ * `@llmr/auth`'s, shared with the worker's `/metrics` port.
  */
 export function presentedOperatorToken(req: Request): { secret: string; scheme: OperatorScheme } | undefined {
-  const header = req.get("authorization") ?? "";
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (bearer?.[1]) return { secret: bearer[1], scheme: "bearer" };
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (basic?.[1]) {
-    const decoded = Buffer.from(basic[1], "base64").toString("utf8");
-    return { secret: decoded.slice(decoded.indexOf(":") + 1), scheme: "basic" };
-  }
-  return undefined;
+  return presentedToken(req.get("authorization"));
 }
 
 /**

@@ -27,7 +27,15 @@ export function openApiDocument(serverUrl?: string): Json {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ apiKey: [] }],
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key." } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An API key." },
+        operator: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "The operator credential (`LLMR_OPERATOR_TOKEN`); also accepted as the password of HTTP Basic.",
+        },
+      },
       schemas: {
         JobRequest: schema(JobRequestSchema, "input"),
         Job: schema(JobObjectSchema, "output"),
@@ -131,6 +139,22 @@ export function openApiDocument(serverUrl?: string): Json {
           operationId: "health",
           security: [],
           responses: { "200": { description: "The process is up." } },
+        },
+      },
+      "/metrics": {
+        get: {
+          operationId: "metrics",
+          summary: "Prometheus metrics",
+          description:
+            "This API process's metrics and the cluster gauges (queue depth, breaker states) read from Redis at scrape time, in the Prometheus text format. Every name starts with `llmr_`; see packages/metrics/README.md.",
+          security: [{ operator: [] }],
+          responses: {
+            "200": {
+              description: "The metrics.",
+              content: { "text/plain; version=0.0.4": { schema: { type: "string" } } },
+            },
+            "401": error("Missing or unknown operator credential."),
+          },
         },
       },
       "/readyz": {

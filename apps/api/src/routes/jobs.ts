@@ -1,5 +1,13 @@
 import type { RouterConfig } from "@llmr/config";
-import type { JobEventHub, JobEvents, JobStore, PublicJob, StoredRecord, TierQueues } from "@llmr/core";
+import type {
+  JobEventHub,
+  JobEvents,
+  JobRecord,
+  JobStore,
+  PublicJob,
+  StoredRecord,
+  TierQueues,
+} from "@llmr/core";
 import {
   cancelJob,
   JOB_ID_PATTERN,
@@ -31,6 +39,10 @@ export interface JobsRouteDeps {
   queues: TierQueues;
   events: JobEvents;
   hub: JobEventHub;
+  /** Called once per accepted job (not for an idempotent replay), e.g. to count it; in memory only. */
+  onSubmitted?: (record: JobRecord) => void;
+  /** Called once by the request whose write cancelled a job. */
+  onCancelled?: (record: JobRecord) => void;
 }
 
 /** The job routes of the contract: submit, read (optionally waiting), stream events, cancel. */
@@ -50,6 +62,7 @@ export function jobsRouter(deps: JobsRouteDeps): Router {
       request.webhook = { url: check.url };
     }
     const record = await submitJob(deps, res.locals.tenant, request);
+    deps.onSubmitted?.(record);
     req.log.info(
       { job_id: record.job.id, tenant: record.tenant, class: record.job.class, tier: record.job.tier },
       `job accepted: ${record.job.routing.reason}`,
