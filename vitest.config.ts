@@ -10,7 +10,7 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*", "test", "scripts"],
+    projects: ["packages/*", "apps/*", "test", "scripts", "infra/k8s"],
     globalSetup: ["./packages/testing/src/vitest-global-setup.ts"],
   },
 });
