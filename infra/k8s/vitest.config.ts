@@ -6,7 +6,8 @@ export default defineProject({
     name: "k8s",
     // The queue-key test enqueues through the real TierQueues on the run's shared Redis.
     globalSetup: ["@llmr/testing/vitest-global-setup"],
-    testTimeout: 20_000,
+    // The process tests start the API and the workers as child processes.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: "forks",
     // Most tests wait on Redis or HTTP rather than the CPU: two forks even on two cores (vitest

@@ -45,6 +45,9 @@ function podEnv(deployment: IDeployment): Record<string, string> {
 const testKey = (listName: string) =>
   `${redis.prefix}:${listName.slice(productionConfig.redis.keyPrefix.length + 1)}`;
 
+/** A start takes 2–8 s on a busy 2-core machine (module loading); the whole suite runs beside it. */
+const START_TIMEOUT_MS = 45_000;
+
 const started: AppProcess[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((app) => app.stop()));
@@ -67,7 +70,7 @@ describe("the API pod", () => {
     // Only where it listens differs from the pod: a free loopback port instead of 0.0.0.0:8080.
     const app = startAppProcess("api", { ...podEnv(api), HOST: "127.0.0.1", PORT: String(port) });
     started.push(app);
-    await waitForOutput(app, "API listening");
+    await waitForOutput(app, "API listening", START_TIMEOUT_MS);
     const probes = [container?.startupProbe, container?.livenessProbe, container?.readinessProbe];
     for (const probe of probes) {
       const response = await fetch(`http://127.0.0.1:${port}${probe?.httpGet?.path}`);
@@ -85,7 +88,7 @@ describe("the worker pods", () => {
   )("%s starts with its Deployment's env and runs exactly its tier's queues", async (_name, deployment) => {
     const app = startAppProcess("worker", podEnv(deployment));
     started.push(app);
-    await waitForOutput(app, "workers running");
+    await waitForOutput(app, "workers running", START_TIMEOUT_MS);
     const tier = mainContainer(deployment)?.env?.find((v) => v.name === "WORKER_TIERS")?.value ?? "";
     const line =
       app
