@@ -6,7 +6,8 @@ export default defineProject({
     name: "bench",
     globalSetup: ["@llmr/testing/vitest-global-setup"],
     // The integration test starts Redis, the simulator, the API and an express server.
-    testTimeout: 60_000,
+    // Every scenario in its --quick form, one after another: about a minute and a half on 2 cores.
+    testTimeout: 300_000,
     hookTimeout: 60_000,
     pool: "forks",
     // Most tests wait on Redis or HTTP rather than the CPU: two forks even on two cores (vitest

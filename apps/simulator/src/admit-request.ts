@@ -90,6 +90,7 @@ export async function admitRequest(scope: RequestScope): Promise<AdmittedRequest
     );
     return undefined;
   }
+  runtime.stats.recordAdmittedTokens(raw.model, requestedTokens);
 
   return {
     request,

@@ -121,6 +121,10 @@ describe("rate limits", () => {
       });
     await ask();
     expect(await rejectionOf(ask())).toBeInstanceOf(OpenAI.RateLimitError);
+    // Only the admitted call is charged: its input plus the 200 tokens it may answer with.
+    const charged = sim.stats().tokens_admitted_by_model["sim-small"] ?? 0;
+    expect(charged).toBeGreaterThan(200);
+    expect(charged).toBeLessThan(300);
   });
 });
 

@@ -21,6 +21,11 @@ export interface SimulatorStats {
   /** Completion requests by the `model` they named (unknown models included). */
   requests_by_model: Record<string, number>;
   requests_by_outcome: Partial<Record<RequestOutcome, number>>;
+  /**
+   * Tokens charged against each model's `tpm` by the requests it admitted: input plus the most the
+   * answer may use, as the vendors count them (what a router's TPM limiter must keep under).
+   */
+  tokens_admitted_by_model: Record<string, number>;
   /** Faults injected, by kind (marker or probability). */
   faults_by_kind: Partial<Record<FaultKind, number>>;
   /** Requests whose client closed the socket before the answer ended. */
@@ -35,6 +40,7 @@ export class StatsRecorder {
   #total = 0;
   #byModel: Record<string, number> = {};
   #byOutcome: Partial<Record<RequestOutcome, number>> = {};
+  #tokensAdmitted: Record<string, number> = {};
   #faults: Partial<Record<FaultKind, number>> = {};
   #aborted = 0;
 
@@ -44,6 +50,10 @@ export class StatsRecorder {
 
   recordModel(model: string): void {
     this.#byModel[model] = (this.#byModel[model] ?? 0) + 1;
+  }
+
+  recordAdmittedTokens(model: string, tokens: number): void {
+    this.#tokensAdmitted[model] = (this.#tokensAdmitted[model] ?? 0) + tokens;
   }
 
   recordFault(kind: FaultKind): void {
@@ -60,6 +70,7 @@ export class StatsRecorder {
       requests_total: this.#total,
       requests_by_model: { ...this.#byModel },
       requests_by_outcome: { ...this.#byOutcome },
+      tokens_admitted_by_model: { ...this.#tokensAdmitted },
       faults_by_kind: { ...this.#faults },
       aborted_by_client: this.#aborted,
       open_connections: live.openConnections,
@@ -71,6 +82,7 @@ export class StatsRecorder {
     this.#total = 0;
     this.#byModel = {};
     this.#byOutcome = {};
+    this.#tokensAdmitted = {};
     this.#faults = {};
     this.#aborted = 0;
   }

@@ -1,4 +1,4 @@
-// autocannon 9 ships no types (and @types/autocannon is for 7): only what http-load.ts reads.
+// autocannon 9 ships no types (and @types/autocannon is for 7): only what the scenarios use.
 declare module "autocannon" {
   interface AutocannonOptions {
     url: string;
@@ -7,6 +7,8 @@ declare module "autocannon" {
     body?: string;
     connections?: number;
     duration?: number;
+    /** Stop after this many requests instead of after `duration`. */
+    amount?: number;
   }
   interface AutocannonResult {
     duration: number;

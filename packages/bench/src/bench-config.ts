@@ -42,9 +42,24 @@ export function benchConfig(simulatorUrl: string, keyPrefix: string): RouterConf
   return validateConfig(benchConfigDoc(keyPrefix), "bench", { env: { SIMULATOR_URL: simulatorUrl } });
 }
 
-/** Writes {@link benchConfigDoc} to a temp file for a child process's `ROUTER_CONFIG`. */
-export function writeBenchConfigFile(keyPrefix: string): string {
+/**
+ * Writes {@link benchConfigDoc} to a temp file for a child process's `ROUTER_CONFIG`, after
+ * `change` (a scenario's own settings) edits the document.
+ */
+export function writeBenchConfigFile(
+  keyPrefix: string,
+  change: (doc: ConfigDoc) => void = () => undefined,
+): string {
+  const doc = benchConfigDoc(keyPrefix);
+  change(doc);
   const path = join(mkdtempSync(join(tmpdir(), "llmr-bench-")), "router.yaml");
-  writeFileSync(path, stringify(benchConfigDoc(keyPrefix)));
+  writeFileSync(path, stringify(doc));
   return path;
+}
+
+/** The tier named `name` in a config document; throws when the shipped config has no such tier. */
+export function tierOf(doc: ConfigDoc, name: string): Record<string, unknown> {
+  const tier = doc.tiers.find((candidate) => candidate.name === name);
+  if (!tier) throw new Error(`the default config has no tier "${name}"`);
+  return tier;
 }

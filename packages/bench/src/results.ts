@@ -43,8 +43,10 @@ export function toMarkdown(report: BenchReport): string {
 export function tableRows(report: BenchReport): string[][] {
   const rows: string[][] = [];
   for (const scenario of report.scenarios) {
+    const shown = new Set<string>();
     for (const [figure, baseline] of Object.entries(scenario.baseline)) {
       const ratioKey = figureRatioKey(figure);
+      shown.add(ratioKey);
       const added = scenario.deltas?.[`added${figure.charAt(0).toUpperCase()}${figure.slice(1)}`];
       rows.push([
         scenario.scenario,
@@ -55,14 +57,19 @@ export function tableRows(report: BenchReport): string[][] {
         added === undefined ? "" : String(added),
       ]);
     }
+    // Ratios that belong to no single figure (e.g. calls against a limit) get a row of their own.
+    for (const [key, value] of Object.entries(scenario.ratios)) {
+      if (!shown.has(key)) rows.push([scenario.scenario, key, "", "", String(value), ""]);
+    }
   }
   return rows;
 }
 
-/** `jobsPerSecond` / `requestsPerSecond` → `throughput`, `p99Ms` → `p99`. */
+/** `jobsPerSecond` → `throughput`, `batchJobsPerSecond` → `batchThroughput`, `p99Ms` → `p99`, `apiRssMiB` → `apiRss`. */
 function figureRatioKey(figure: string): string {
-  if (figure.endsWith("PerSecond")) return "throughput";
-  return figure.replace(/Ms$/, "");
+  const subject = figure.replace(/(jobs|requests)PerSecond$/i, "");
+  if (subject !== figure) return subject === "" ? "throughput" : `${subject}Throughput`;
+  return figure.replace(/(Ms|MiB)$/, "");
 }
 
 /** Writes `<date>.json`, `latest.json` and `latest.md` to `dir`; returns the dated file's path. */

@@ -2,13 +2,37 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { startRedis } from "@llmr/testing";
 import { runApiEnqueue } from "./api-enqueue.ts";
+import { runInteractiveUnderLoad } from "./interactive-under-load.ts";
+import { runLimiterFidelity } from "./limiter-fidelity.ts";
+import { runMemory } from "./memory.ts";
 import type { BenchReport, ScenarioResult } from "./results.ts";
 import { round } from "./stats.ts";
 import { runWorkerOverhead } from "./worker-overhead.ts";
 
 /** The scenarios, in the order they run. */
-export const SCENARIOS = ["worker-overhead", "api-enqueue"] as const;
+export const SCENARIOS = [
+  "worker-overhead",
+  "api-enqueue",
+  "interactive-under-load",
+  "limiter-fidelity",
+  "memory",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+
+const RUNNERS: Record<ScenarioName, (options: ScenarioOptions) => Promise<ScenarioResult>> = {
+  "worker-overhead": runWorkerOverhead,
+  "api-enqueue": runApiEnqueue,
+  "interactive-under-load": runInteractiveUnderLoad,
+  "limiter-fidelity": runLimiterFidelity,
+  memory: runMemory,
+};
+
+/** What every scenario is given. */
+interface ScenarioOptions {
+  redisUrl: string;
+  quick: boolean;
+  cpuProfDir?: string;
+}
 
 /** Options of {@link runBench}. */
 export interface RunBenchOptions {
@@ -46,7 +70,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchRepo
     for (const name of options.only ?? SCENARIOS) {
       progress(`${name}: running${quick ? " (--quick)" : ""}`);
       const scenarioStartMs = performance.now();
-      const run = name === "worker-overhead" ? runWorkerOverhead : runApiEnqueue;
+      const run = RUNNERS[name];
       scenarios.push(await run({ redisUrl: redis.url, quick, ...profile }));
       progress(`${name}: done in ${round((performance.now() - scenarioStartMs) / 1_000, 1)} s`);
     }
