@@ -22,7 +22,7 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${port}`;
   // A short lock so that a dead worker's job is taken up again within seconds.
   env = {
-    REDIS_URL: redis.url,
+    ...redis.env,
     ROUTER_CONFIG: configPath,
     SIMULATOR_URL: simulator.url,
     WORKER_LOCK_DURATION_MS: "2000",

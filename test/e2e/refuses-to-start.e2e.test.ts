@@ -16,7 +16,7 @@ describe("start-up refusals, with a message and no stack trace", () => {
       readFileSync(DEFAULT_CONFIG_PATH, "utf8").replace("{ model: gpt-5.4-mini, rpm", "{ model: gpt-5o, rpm"),
     );
     for (const name of ["api", "worker"] as const) {
-      const app = startAppProcess(name, { ROUTER_CONFIG: path, REDIS_URL: redis.url });
+      const app = startAppProcess(name, { ROUTER_CONFIG: path, ...redis.env });
       expect(await app.exited).toBe(78);
       expect(app.output()).toContain(`invalid router config ${path}`);
       expect(app.output()).toContain('tiers[1].deployments[0].model: unknown model "gpt-5o"');

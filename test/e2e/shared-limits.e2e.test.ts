@@ -71,7 +71,7 @@ beforeAll(async () => {
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   const env = {
-    REDIS_URL: redis.url,
+    ...redis.env,
     ROUTER_CONFIG: writeConfig(redis.prefix),
     SIMULATOR_URL: simulator.url,
   };

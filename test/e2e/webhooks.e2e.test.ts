@@ -48,7 +48,7 @@ beforeAll(async () => {
   );
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
-  const env = { REDIS_URL: redis.url, ROUTER_CONFIG: configPath, SIMULATOR_URL: simulator.url };
+  const env = { ...redis.env, ROUTER_CONFIG: configPath, SIMULATOR_URL: simulator.url };
   api = startAppProcess("api", { ...env, PORT: String(port), LLMR_API_KEYS: `hooks:${API_KEY}` });
   worker = startAppProcess("worker", env);
   await waitUntilReady(api, `${apiUrl}/readyz`);

@@ -20,7 +20,7 @@ beforeAll(async () => {
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   env = {
-    REDIS_URL: redis.url,
+    ...redis.env,
     ROUTER_CONFIG: configPath,
     SIMULATOR_URL: simulator.url,
     WORKER_LOCK_DURATION_MS: "2000",

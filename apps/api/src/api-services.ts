@@ -1,8 +1,15 @@
 import type { RouterConfig } from "@llmr/config";
-import type { DispatchGates } from "@llmr/core";
-import { createDispatchGates, JobEventHub, JobEvents, JobStore, RedisKeys, TierQueues } from "@llmr/core";
+import type { DispatchGates, RedisClient } from "@llmr/core";
+import {
+  createDispatchGates,
+  duplicateRedis,
+  JobEventHub,
+  JobEvents,
+  JobStore,
+  RedisKeys,
+  TierQueues,
+} from "@llmr/core";
 import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
-import type { Redis } from "ioredis";
 
 /** The Redis-backed parts the API's routes use, built once per process from the config. */
 export interface ApiServices {
@@ -24,14 +31,14 @@ export interface ApiServices {
  * they came from (the Redis client reports the same outage already, so callers log them quietly).
  */
 export function createApiServices(
-  redis: Redis,
+  redis: RedisClient,
   config: RouterConfig,
   onConnectionError: (error: Error, source: string) => void,
 ): ApiServices {
   const keys = new RedisKeys(config.redis.keyPrefix);
   const retention = { retentionSeconds: config.jobs.retentionSeconds };
-  const subscriber = redis.duplicate();
-  subscriber.on("error", (error) => onConnectionError(error, "event subscriber"));
+  const subscriber = duplicateRedis(redis);
+  subscriber.on("error", (error: Error) => onConnectionError(error, "event subscriber"));
   const hub = new JobEventHub(subscriber, keys.eventsChannel);
   const queues = new TierQueues(redis, config, {
     onError: (error, queue) => onConnectionError(error, queue),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
-import type { DispatchGates, JobEventHub, JobEvents, JobStore, TierQueues } from "@llmr/core";
+import type { DispatchGates, JobEventHub, JobEvents, JobStore, RedisClient, TierQueues } from "@llmr/core";
 import {
   clusterStateFrom,
   countCancelledJob,
@@ -10,7 +10,6 @@ import {
 } from "@llmr/metrics";
 import type { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import express from "express";
-import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./admin/bull-board.ts";
 import { LOGOUT_PATH } from "./admin/login-page.ts";
@@ -37,7 +36,7 @@ import { webhooksRouter } from "./routes/webhooks.ts";
 
 export interface AppDeps {
   config: RouterConfig;
-  redis: Redis;
+  redis: RedisClient;
   store: JobStore;
   queues: TierQueues;
   events: JobEvents;

@@ -1,3 +1,4 @@
+import { ClusterNodesSchema } from "@llmr/core";
 import { z } from "zod";
 
 /** Everything the API process reads from its environment. */
@@ -6,8 +7,15 @@ export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   /** Interface to listen on; `0.0.0.0` in containers. */
   HOST: z.string().default("127.0.0.1"),
-  /** Redis holding queues and job records. */
+  /** Redis holding queues and job records (one server; see `REDIS_CLUSTER_NODES` for a cluster). */
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /**
+   * Redis Cluster instead of one server: comma-separated seed nodes, each `host:port` or a
+   * `redis://` / `rediss://` URL (`rediss://:token@clustercfg.example.cache.amazonaws.com:6379`
+   * for ElastiCache/MemoryDB with TLS and AUTH). The other nodes are discovered from the seeds.
+   * Credentials and TLS on a seed apply to every node. When set, `REDIS_URL` is not used.
+   */
+  REDIS_CLUSTER_NODES: ClusterNodesSchema,
   /** Router config file; the bundled default when unset. */
   ROUTER_CONFIG: z.string().optional(),
   /** API keys as `name:key,name2:key2`; hashed at start, the plaintext is not kept. */

@@ -35,7 +35,7 @@ if (apiKeys.size === 0)
 if (operators.size === 0)
   logger.warn("no operator credential (LLMR_OPERATOR_TOKEN): /admin/queues is closed");
 
-const redis = createRedis(env.REDIS_URL, "api");
+const redis = createRedis(env.REDIS_CLUSTER_NODES ?? env.REDIS_URL, "api");
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 await waitForRedis(redis, 5_000);
 try {

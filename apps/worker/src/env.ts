@@ -1,3 +1,4 @@
+import { ClusterNodesSchema } from "@llmr/core";
 import { z } from "zod";
 
 const list = z
@@ -14,8 +15,15 @@ const list = z
 
 /** Everything the worker process reads from its environment. */
 export const Env = z.object({
-  /** Redis holding queues and job records. */
+  /** Redis holding queues and job records (one server; see `REDIS_CLUSTER_NODES` for a cluster). */
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /**
+   * Redis Cluster instead of one server: comma-separated seed nodes, each `host:port` or a
+   * `redis://` / `rediss://` URL (`rediss://:token@clustercfg.example.cache.amazonaws.com:6379`
+   * for ElastiCache/MemoryDB with TLS and AUTH). The other nodes are discovered from the seeds.
+   * Credentials and TLS on a seed apply to every node. When set, `REDIS_URL` is not used.
+   */
+  REDIS_CLUSTER_NODES: ClusterNodesSchema,
   /** Router config file; the bundled default when unset. */
   ROUTER_CONFIG: z.string().optional(),
   /** Run only these tiers (comma-separated); all when unset. Lets a deployment scale tiers apart. */

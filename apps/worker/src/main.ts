@@ -8,6 +8,7 @@ import {
   createDispatchGates,
   createRedis,
   describeWorkers,
+  duplicateRedis,
   JobEventHub,
   JobEvents,
   JobStore,
@@ -51,7 +52,7 @@ try {
   process.exit(78); // EX_CONFIG
 }
 
-const redis = createRedis(env.REDIS_URL, "worker");
+const redis = createRedis(env.REDIS_CLUSTER_NODES ?? env.REDIS_URL, "worker");
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 try {
   await assertNoEviction(redis);
@@ -144,7 +145,7 @@ logger.info(`workers running: ${describeWorkers(config, workers).join(", ")}`);
 
 // A cancelled job's call is aborted by whichever worker runs it (BullMQ's cancelJob aborts the
 // processor's signal, which the provider call carries).
-const hub = new JobEventHub(redis.duplicate(), keys.eventsChannel);
+const hub = new JobEventHub(duplicateRedis(redis), keys.eventsChannel);
 await hub.start();
 abortCancelledJobs(hub, workers, (jobId) => logger.info({ job_id: jobId }, "cancelling the running call"));
 

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { JobEventNotice } from "./job-events.ts";
+import type { RedisClient } from "./redis-connection.ts";
 
 type Listener = (notice: JobEventNotice) => void;
 
@@ -9,14 +9,14 @@ type Listener = (notice: JobEventNotice) => void;
  * client per tick.
  */
 export class JobEventHub {
-  readonly #subscriber: Redis;
+  readonly #subscriber: RedisClient;
   readonly #channel: string;
   readonly #byJob = new Map<string, Set<Listener>>();
   readonly #everything = new Set<Listener>();
   #ready: Promise<unknown> | undefined;
 
   /** @param subscriber - a connection of its own: a subscribed connection can run nothing else. */
-  constructor(subscriber: Redis, channel: string) {
+  constructor(subscriber: RedisClient, channel: string) {
     this.#subscriber = subscriber;
     this.#channel = channel;
     subscriber.on("message", (channelName: string, message: string) => {

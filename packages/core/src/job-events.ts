@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { Redis, Result } from "ioredis";
+import type { Result } from "ioredis";
+import type { RedisClient } from "./redis-connection.ts";
 import type { RedisKeys } from "./redis-keys.ts";
 
 const PUBLISH_SCRIPT = readFileSync(new URL("./lua/publish-event-1.lua", import.meta.url), "utf8");
@@ -44,11 +45,11 @@ export type JobEventNotice =
  * and announced on one pub/sub channel (for live listeners), atomically.
  */
 export class JobEvents {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #ttlMs: number;
 
-  constructor(redis: Redis, keys: RedisKeys, options: { retentionSeconds: number }) {
+  constructor(redis: RedisClient, keys: RedisKeys, options: { retentionSeconds: number }) {
     this.#redis = redis;
     this.#keys = keys;
     this.#ttlMs = options.retentionSeconds * 1000;

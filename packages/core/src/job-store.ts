@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Redis, Result } from "ioredis";
+import type { Result } from "ioredis";
 import type { JobRecord } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
+import type { RedisClient } from "./redis-connection.ts";
 import type { RedisKeys } from "./redis-keys.ts";
 
 const UPDATE_SCRIPT = readFileSync(new URL("./lua/update-record-1.lua", import.meta.url), "utf8");
@@ -34,11 +35,11 @@ export interface StoredRecord {
  * between tier queues. Writes are compare-and-set on a version, so no update is ever lost.
  */
 export class JobStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #retentionMs: number;
 
-  constructor(redis: Redis, keys: RedisKeys, options: { retentionSeconds: number }) {
+  constructor(redis: RedisClient, keys: RedisKeys, options: { retentionSeconds: number }) {
     this.#redis = redis;
     this.#keys = keys;
     this.#retentionMs = options.retentionSeconds * 1000;

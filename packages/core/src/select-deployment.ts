@@ -1,7 +1,7 @@
 import type { JobClass, ResolvedDeployment, RouterConfig } from "@llmr/config";
 import type { RefusalReason } from "@llmr/dispatch";
 import { CircuitBreaker, RateLimiter } from "@llmr/dispatch";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-connection.ts";
 
 /** The shared gates in front of every deployment: its circuit breaker and its RPM/TPM budget. */
 export interface DispatchGates {
@@ -106,7 +106,7 @@ export async function selectDeployment(
  * The gates as the config sets them. The breaker's probe lease outlasts the longest hard time
  * limit of any tier, so a slow probe is never mistaken for a lost one.
  */
-export function createDispatchGates(redis: Redis, config: RouterConfig): DispatchGates {
+export function createDispatchGates(redis: RedisClient, config: RouterConfig): DispatchGates {
   const longestCallMs = Math.max(
     ...config.tiers.flatMap((tier) => [tier.timeLimits.interactive.hardMs, tier.timeLimits.batch.hardMs]),
   );

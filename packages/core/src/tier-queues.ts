@@ -2,8 +2,8 @@ import type { JobClass, RouterConfig } from "@llmr/config";
 import { JOB_CLASSES } from "@llmr/config";
 import type { JobsOptions } from "bullmq";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { RedisClient } from "./redis-connection.ts";
 import { tierQueueName } from "./redis-keys.ts";
 
 /** What a tier queue's BullMQ job carries: only a pointer to the job record (validated both ways). */
@@ -40,7 +40,7 @@ export class TierQueues {
    *   listener BullMQ prints them to the console). A failed `add` still rejects either way.
    */
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     config: RouterConfig,
     options: { onError?: (error: Error, queueName: string) => void } = {},
   ) {

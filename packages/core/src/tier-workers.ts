@@ -2,11 +2,11 @@ import type { JobClass, RouterConfig } from "@llmr/config";
 import { JOB_CLASSES } from "@llmr/config";
 import type { Job } from "bullmq";
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
 import type { ProcessorDeps } from "./process-job.ts";
 import { createJobProcessor } from "./process-job.ts";
+import type { RedisClient } from "./redis-connection.ts";
 import { tierQueueName } from "./redis-keys.ts";
 import { ROUTER_BACKOFF } from "./tier-queues.ts";
 
@@ -36,7 +36,7 @@ export interface RunningTierWorker {
  * connection itself and closes it on `close()`.
  */
 export function startTierWorkers(
-  connection: Redis,
+  connection: RedisClient,
   deps: ProcessorDeps,
   options: TierWorkerOptions = {},
 ): RunningTierWorker[] {

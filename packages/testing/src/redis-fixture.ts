@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { afterAll, inject } from "vitest";
-import { REDIS_URL_KEY } from "./provided-context.ts";
+import { REDIS_CLUSTER_NODES_KEY, REDIS_URL_KEY } from "./provided-context.ts";
 
 /** Options of {@link redisFixture}. */
 export interface RedisFixtureOptions {
@@ -15,8 +15,15 @@ export interface RedisFixtureOptions {
 
 /** Per-file (or per-suite) access to the run's shared Redis. */
 export interface RedisFixture {
-  /** The shared Redis of the run, as provided by the global setup. */
+  /** The shared Redis of the run, as provided by the global setup (on a cluster: one of its nodes). */
   readonly url: string;
+  /** `host:port` of the seed nodes when the run's Redis is a cluster (`LLMR_TEST_REDIS=cluster`). */
+  readonly clusterNodes: readonly string[] | undefined;
+  /**
+   * What an app process needs to reach this Redis: `{ REDIS_URL }`, or `{ REDIS_CLUSTER_NODES }` on
+   * a cluster. Spread it into `startAppProcess`'s env so the test runs on either.
+   */
+  readonly env: Readonly<Record<string, string>>;
   /** `test-<uuid>`, unique to this fixture: put it in every key, queue name or BullMQ `prefix`. */
   readonly prefix: string;
   /** Another `test-<uuid>`, e.g. one per test from a `beforeEach`. Cleaned up like `prefix`. */
@@ -24,6 +31,7 @@ export interface RedisFixture {
   /**
    * Opens an ioredis connection that is closed after the suite.
    * `maxRetriesPerRequest` defaults to `null` because BullMQ workers refuse any other value.
+   * Always to one server (`url`): on a cluster it reaches only that node's slots.
    */
   connect(options?: RedisOptions): Redis;
 }
@@ -48,6 +56,8 @@ export interface RedisFixture {
  */
 export function redisFixture(options: RedisFixtureOptions = {}): RedisFixture {
   const url = readInjectedUrl();
+  const injectedNodes: string[] | undefined = inject(REDIS_CLUSTER_NODES_KEY);
+  const clusterNodes = injectedNodes !== undefined && injectedNodes.length > 0 ? injectedNodes : undefined;
   const clients = new Set<Redis>();
   const prefixes: string[] = [];
   const uniquePrefix = () => {
@@ -60,11 +70,13 @@ export function redisFixture(options: RedisFixtureOptions = {}): RedisFixture {
   afterAll(async () => {
     await Promise.all([...clients].map(close));
     clients.clear();
-    if (options.cleanup ?? true) await deleteKeys(url, prefixes);
+    if (options.cleanup ?? true) await deleteKeys(url, clusterNodes, prefixes);
   });
 
   return {
     url,
+    clusterNodes,
+    env: clusterNodes ? { REDIS_CLUSTER_NODES: clusterNodes.join(",") } : { REDIS_URL: url },
     prefix,
     uniquePrefix,
     connect: (clientOptions?: RedisOptions) => {
@@ -88,7 +100,7 @@ function readInjectedUrl(): string {
 }
 
 /** Resolves once the socket is really gone (`quit()` resolves on the server's OK, slightly before). */
-async function close(client: Redis): Promise<void> {
+async function close(client: Redis | Cluster): Promise<void> {
   if (client.status === "end") return;
   const ended = new Promise((resolve) => client.once("end", resolve));
   try {
@@ -100,19 +112,38 @@ async function close(client: Redis): Promise<void> {
   await ended;
 }
 
-/** Keys are matched anywhere (`*prefix*`): BullMQ puts its own prefix in front (`bull:test-…`). */
-async function deleteKeys(url: string, prefixes: readonly string[]): Promise<void> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+/**
+ * Keys are matched anywhere (`*prefix*`): BullMQ puts its own prefix in front (`bull:test-…`).
+ * On a cluster every master is scanned (SCAN sees one node's keys), and keys are unlinked one by
+ * one, since a multi-key UNLINK of keys in different slots is refused there.
+ */
+async function deleteKeys(
+  url: string,
+  clusterNodes: readonly string[] | undefined,
+  prefixes: readonly string[],
+): Promise<void> {
+  const client = clusterNodes
+    ? new Cluster([...clusterNodes], { redisOptions: { maxRetriesPerRequest: 1 } })
+    : new Redis(url, { maxRetriesPerRequest: 1 });
   try {
-    for (const prefix of prefixes) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await client.scan(cursor, "MATCH", `*${prefix}*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length > 0) await client.unlink(...keys);
-      } while (cursor !== "0");
+    const nodes = client instanceof Cluster ? await masters(client) : [client];
+    for (const node of nodes) {
+      for (const prefix of prefixes) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await node.scan(cursor, "MATCH", `*${prefix}*`, "COUNT", 1000);
+          cursor = next;
+          if (keys.length > 0) await node.pipeline(keys.map((key) => ["unlink", key])).exec();
+        } while (cursor !== "0");
+      }
     }
   } finally {
     await close(client);
   }
+}
+
+/** The cluster's masters, once the client has its slot map. */
+async function masters(cluster: Cluster): Promise<Redis[]> {
+  await cluster.ping();
+  return cluster.nodes("master");
 }

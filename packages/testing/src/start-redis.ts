@@ -1,23 +1,29 @@
 import { dockerEngineAnswers } from "./docker-engine.ts";
 import { findExecutable } from "./find-executable.ts";
+import { startRedisCluster } from "./redis-cluster-process.ts";
 import { EPHEMERAL_REDIS_ARGS, startRedisServer } from "./redis-server-process.ts";
 import { RedisUnavailableError } from "./redis-unavailable-error.ts";
 
 /** Where the Redis of a test run came from. */
-export type RedisSource = "env" | "testcontainers" | "redis-server";
+export type RedisSource = "env" | "testcontainers" | "redis-server" | "redis-cluster";
 
 /** A Redis the tests may use, and how to let go of it. */
 export interface StartedRedis {
   /** `redis://host:port`, ready to hand to ioredis or BullMQ. */
   readonly url: string;
   readonly source: RedisSource;
+  /** `host:port` of the seed nodes when it is a Redis Cluster (`url` is then one of them). */
+  readonly clusterNodes?: readonly string[];
   /** Stops what `startRedis` started; does nothing for a `REDIS_URL` it was given. Idempotent. */
   stop(): Promise<void>;
 }
 
 /** Options of {@link startRedis}. */
 export interface StartRedisOptions {
-  /** Read `REDIS_URL`, `DOCKER_HOST` and `PATH` from here. @defaultValue `process.env` */
+  /**
+   * Read `LLMR_TEST_REDIS`, `REDIS_URL`, `REDIS_CLUSTER_NODES`, `DOCKER_HOST` and `PATH` from here.
+   * @defaultValue `process.env`
+   */
   env?: NodeJS.ProcessEnv;
   /** Time allowed to find out whether a Docker engine answers. @defaultValue 1500 */
   dockerCheckTimeoutMs?: number;
@@ -33,6 +39,9 @@ export interface StartRedisOptions {
  * Test output says which one was used (one line on stderr), because "works here, fails in CI"
  * often comes down to which Redis the run got.
  *
+ * With `LLMR_TEST_REDIS=cluster` it provides a Redis Cluster instead: `REDIS_CLUSTER_NODES` (used
+ * as is) or three `redis-server` masters started with {@link startRedisCluster}.
+ *
  * @throws {@link RedisUnavailableError} naming the three ways to provide Redis
  *
  * @example
@@ -44,6 +53,11 @@ export interface StartRedisOptions {
 export async function startRedis(options: StartRedisOptions = {}): Promise<StartedRedis> {
   const env = options.env ?? process.env;
   const info = options.onInfo ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const kind = env.LLMR_TEST_REDIS ?? "";
+  if (kind === "cluster") return startClusterForTests(env, info);
+  if (kind !== "" && kind !== "server") {
+    throw new RangeError(`LLMR_TEST_REDIS="${kind}": use "server" (the default) or "cluster"`);
+  }
 
   const fromEnv = env.REDIS_URL;
   if (fromEnv !== undefined && fromEnv !== "") {
@@ -81,6 +95,41 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Start
     }
   }
   throw new RedisUnavailableError();
+}
+
+/** `REDIS_CLUSTER_NODES` when set, else three masters of `redis-server` (Docker is not tried). */
+async function startClusterForTests(
+  env: NodeJS.ProcessEnv,
+  info: (line: string) => void,
+): Promise<StartedRedis> {
+  const given = (env.REDIS_CLUSTER_NODES ?? "")
+    .split(",")
+    .map((node) => node.trim())
+    .filter((node) => node !== "");
+  const [first] = given;
+  if (first !== undefined) {
+    if (given.some((node) => node.includes("://"))) {
+      throw new RangeError(
+        "LLMR_TEST_REDIS=cluster takes REDIS_CLUSTER_NODES as host:port seeds, without URLs",
+      );
+    }
+    info(`[@llmr/testing] Redis: REDIS_CLUSTER_NODES (${given.join(",")})`);
+    return { url: `redis://${first}`, source: "env", clusterNodes: given, stop: async () => {} };
+  }
+  const redisServer = findExecutable("redis-server", env.PATH ?? "");
+  if (redisServer === undefined) {
+    throw new RedisUnavailableError(
+      "LLMR_TEST_REDIS=cluster needs `redis-server` on PATH (or REDIS_CLUSTER_NODES=host:port,… of a running cluster)",
+    );
+  }
+  const cluster = await startRedisCluster({ masters: 3, command: redisServer });
+  info(`[@llmr/testing] Redis: a cluster of 3 redis-server masters (${cluster.seeds.join(",")})`);
+  return {
+    url: `redis://${cluster.seeds[0]}`,
+    source: "redis-cluster",
+    clusterNodes: cluster.seeds,
+    stop: cluster.stop,
+  };
 }
 
 async function startContainer(image: string): Promise<StartedRedis> {

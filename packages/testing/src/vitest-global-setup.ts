@@ -1,10 +1,11 @@
 import type { TestProject } from "vitest/node";
-import { REDIS_URL_KEY } from "./provided-context.ts";
+import { REDIS_CLUSTER_NODES_KEY, REDIS_URL_KEY } from "./provided-context.ts";
 import { acquireSharedRedis } from "./shared-redis.ts";
 
 /**
  * Vitest `globalSetup`: one Redis for the whole run (see {@link acquireSharedRedis}), whose URL
- * test files read with `inject("redisUrl")` (or through `redisFixture()`). Stopped when the run ends.
+ * test files read with `inject("redisUrl")` (or through `redisFixture()`), with its seed nodes when
+ * it is a Redis Cluster (`LLMR_TEST_REDIS=cluster`). Stopped when the run ends.
  *
  * @example
  * ```ts
@@ -17,5 +18,6 @@ import { acquireSharedRedis } from "./shared-redis.ts";
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { redis, release } = await acquireSharedRedis();
   project.provide(REDIS_URL_KEY, redis.url);
+  project.provide(REDIS_CLUSTER_NODES_KEY, [...(redis.clusterNodes ?? [])]);
   return release;
 }

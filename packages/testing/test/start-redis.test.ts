@@ -26,3 +26,26 @@ describe("startRedis with REDIS_URL", () => {
     expect(lines.join("\n")).toContain("redis://:***@cache:6379");
   });
 });
+
+describe("startRedis with LLMR_TEST_REDIS=cluster", () => {
+  it("uses REDIS_CLUSTER_NODES as given, with the first seed as its URL", async () => {
+    const lines: string[] = [];
+    const redis = await startRedis({
+      env: { LLMR_TEST_REDIS: "cluster", REDIS_CLUSTER_NODES: "10.0.0.1:7000, 10.0.0.2:7000" },
+      onInfo: (line) => lines.push(line),
+    });
+
+    expect(redis).toMatchObject({
+      source: "env",
+      url: "redis://10.0.0.1:7000",
+      clusterNodes: ["10.0.0.1:7000", "10.0.0.2:7000"],
+    });
+    expect(lines).toEqual(["[@llmr/testing] Redis: REDIS_CLUSTER_NODES (10.0.0.1:7000,10.0.0.2:7000)"]);
+  });
+
+  it("refuses a kind of Redis it does not know", async () => {
+    await expect(startRedis({ env: { LLMR_TEST_REDIS: "sentinel" } })).rejects.toThrow(
+      'LLMR_TEST_REDIS="sentinel": use "server" (the default) or "cluster"',
+    );
+  });
+});

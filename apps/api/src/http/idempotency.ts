@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import type { RedisKeys } from "@llmr/core";
+import type { RedisClient, RedisKeys } from "@llmr/core";
 import type { RequestHandler } from "express";
-import type { Redis } from "ioredis";
 import { HttpError } from "./http-error.ts";
 
 /** Stripe keeps keys 24 h; so do we. */
@@ -28,7 +27,7 @@ interface StoredOutcome {
  * same key with another body gets 422; while the first request runs, 409. One `SET NX` decides who
  * is first, so fifty concurrent requests with one key make exactly one job.
  */
-export function idempotency(redis: Redis, keys: RedisKeys): RequestHandler {
+export function idempotency(redis: RedisClient, keys: RedisKeys): RequestHandler {
   return async (req, res, next) => {
     const key = req.get("idempotency-key");
     if (key === undefined) {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import type { RedisClient } from "@llmr/core";
 import type { RequestHandler } from "express";
-import type { Redis, Result } from "ioredis";
+import type { Result } from "ioredis";
 import { HttpError } from "./http-error.ts";
 
 const SCRIPT = readFileSync(new URL("../lua/key-rate-limit-1.lua", import.meta.url), "utf8");
@@ -27,7 +28,7 @@ export interface KeyRateLimit {
  * If Redis cannot be asked, the request goes through: the limiter must not turn a Redis hiccup
  * into refusals (whatever the request needs from Redis answers 503 on its own).
  */
-export function keyRateLimit(redis: Redis, keyPrefix: string, limit: KeyRateLimit): RequestHandler {
+export function keyRateLimit(redis: RedisClient, keyPrefix: string, limit: KeyRateLimit): RequestHandler {
   redis.defineCommand("llmrKeyRateLimit", { numberOfKeys: 1, lua: SCRIPT });
   const intervalMs = 60_000 / limit.requestsPerMinute;
   const policy = `"per-key";q=${limit.requestsPerMinute};w=60;burst=${limit.burst}`;

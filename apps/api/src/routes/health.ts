@@ -1,11 +1,11 @@
+import type { RedisClient } from "@llmr/core";
 import { assertNoEviction } from "@llmr/core";
 import { Router } from "express";
-import type { Redis } from "ioredis";
 
 const READY_TIMEOUT_MS = 1_000;
 
 /** `/healthz`: the process is up. `/readyz`: Redis answers and is safe to use (noeviction). */
-export function healthRouter(redis: Redis): Router {
+export function healthRouter(redis: RedisClient): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

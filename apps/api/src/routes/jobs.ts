@@ -5,6 +5,7 @@ import type {
   JobRecord,
   JobStore,
   PublicJob,
+  RedisClient,
   StoredRecord,
   TierQueues,
 } from "@llmr/core";
@@ -23,7 +24,6 @@ import {
 import { checkWebhookUrl } from "@llmr/webhooks";
 import type { Request } from "express";
 import { Router } from "express";
-import type { Redis } from "ioredis";
 import { HttpError, notFound } from "../http/http-error.ts";
 import { idempotency } from "../http/idempotency.ts";
 import { requireJson } from "../http/require-json.ts";
@@ -34,7 +34,7 @@ const MAX_WAIT_S = 60;
 
 export interface JobsRouteDeps {
   config: RouterConfig;
-  redis: Redis;
+  redis: RedisClient;
   store: JobStore;
   queues: TierQueues;
   events: JobEvents;

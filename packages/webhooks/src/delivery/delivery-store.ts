@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Redis, Result } from "ioredis";
+import type { Cluster, Redis, Result } from "ioredis";
 import type { Delivery, DeliveryAttempt, DeliveryStatus, WebhookEvent } from "./delivery-record.ts";
 
 const CLAIM_SCRIPT = readFileSync(new URL("../lua/claim-retry-1.lua", import.meta.url), "utf8");
@@ -34,11 +34,11 @@ export interface StoredDelivery {
  * other's writes. The hash expires `retentionMs` after its last write.
  */
 export class DeliveryStore {
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly #prefix: string;
   readonly #retentionMs: number;
 
-  constructor(redis: Redis, options: { prefix: string; retentionMs: number }) {
+  constructor(redis: Redis | Cluster, options: { prefix: string; retentionMs: number }) {
     this.#redis = redis;
     this.#prefix = options.prefix;
     this.#retentionMs = options.retentionMs;

@@ -1,5 +1,5 @@
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { RetryDeliveryLaterError } from "../errors/retry-delivery-later-error.ts";
 import type { DeliveryProcessorDeps } from "./delivery-processor.ts";
 import { createDeliveryProcessor } from "./delivery-processor.ts";
@@ -32,7 +32,7 @@ export interface DeliveryWorkerOptions {
  * ```
  */
 export function startDeliveryWorker(
-  connection: Redis,
+  connection: Redis | Cluster,
   deps: DeliveryProcessorDeps,
   options: DeliveryWorkerOptions = {},
 ): Worker {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { JobsOptions } from "bullmq";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { DeliveryInFlightError } from "../errors/delivery-in-flight-error.ts";
 import { DeliveryNotFoundError } from "../errors/delivery-not-found-error.ts";
 import { DELIVERY_ID_PATTERN, deliveryIdFor, newDeliveryId } from "./delivery-id.ts";
@@ -59,7 +59,7 @@ export class WebhookDeliveries {
   readonly scheduleScale: number;
   readonly #now: () => Date;
 
-  constructor(connection: Redis, options: WebhookDeliveriesOptions) {
+  constructor(connection: Redis | Cluster, options: WebhookDeliveriesOptions) {
     this.scheduleMs = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
     assertValidSchedule(this.scheduleMs);
     this.scheduleScale = options.scheduleScale ?? 1;

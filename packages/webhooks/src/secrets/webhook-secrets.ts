@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Redis, Result } from "ioredis";
+import type { Cluster, Redis, Result } from "ioredis";
 import { newWebhookSecret } from "../signing/webhook-secret.ts";
 
 const SECRETS_SCRIPT = readFileSync(new URL("../lua/webhook-secrets-1.lua", import.meta.url), "utf8");
@@ -63,13 +63,13 @@ export interface WebhookSecretsOptions {
  * ```
  */
 export class WebhookSecrets {
-  readonly #redis: Redis;
+  readonly #redis: Redis | Cluster;
   readonly #prefix: string;
   readonly #graceMs: number;
   readonly #maxSecrets: number;
   readonly #now: () => Date;
 
-  constructor(redis: Redis, options: WebhookSecretsOptions) {
+  constructor(redis: Redis | Cluster, options: WebhookSecretsOptions) {
     this.#redis = redis;
     this.#prefix = options.prefix;
     this.#graceMs = options.rotationGraceMs ?? 86_400_000;
