@@ -215,6 +215,18 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-ser
 fi
 `;
 
+/**
+ * How to run a shell script as root for apt-get: directly when we are root, through `sudo -n`
+ * when that needs no password, else undefined (we never prompt). `via` says which, for messages.
+ */
+function aptShell(env) {
+  if (!findOnPath("apt-get", env.PATH)) return undefined;
+  if (process.getuid?.() === 0) return { via: "", command: (script) => ["sh", ["-c", script]] };
+  const canSudo =
+    findOnPath("sudo", env.PATH) && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
+  return canSudo ? { via: " (sudo)", command: (script) => ["sudo", ["-n", "sh", "-c", script]] } : undefined;
+}
+
 function ensureRedis(env) {
   const startedAt = performance.now();
   if (env.REDIS_URL) return log(`redis: using REDIS_URL (${elapsed(startedAt)})`);
@@ -223,19 +235,11 @@ function ensureRedis(env) {
   if (dockerEngineAnswers(env))
     return log(`redis: a Docker engine answers; Redis will run in a container (${elapsed(startedAt)})`);
 
-  const isRoot = process.getuid?.() === 0;
-  const canSudo =
-    !isRoot &&
-    findOnPath("sudo", env.PATH) &&
-    spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
-  if ((isRoot || canSudo) && findOnPath("apt-get", env.PATH)) {
-    log(
-      `redis: no REDIS_URL, redis-server or Docker engine; installing redis-server with apt-get${isRoot ? "" : " (sudo)"}`,
-    );
-    const command = isRoot
-      ? ["sh", ["-c", APT_INSTALL_REDIS]]
-      : ["sudo", ["-n", "sh", "-c", APT_INSTALL_REDIS]];
-    const { status } = run(command[0], command[1], { env });
+  const apt = aptShell(env);
+  if (apt) {
+    log(`redis: no REDIS_URL, redis-server or Docker engine; installing redis-server with apt-get${apt.via}`);
+    const [command, args] = apt.command(APT_INSTALL_REDIS);
+    const { status } = run(command, args, { env });
     const installed =
       findOnPath("redis-server", env.PATH) ?? findOnPath("redis-server", "/usr/bin:/usr/sbin");
     if (status === 0 && installed) {
@@ -249,6 +253,53 @@ function ensureRedis(env) {
       "  1. REDIS_URL=redis://host:port   (an existing Redis)\n" +
       "  2. a running Docker engine       (`docker info` must succeed)\n" +
       "  3. redis-server on PATH          (e.g. `sudo apt-get install redis-server`, `brew install redis`)",
+  );
+}
+
+/** Where Debian and Ubuntu put Chromium; test/e2e/browser.ts looks in the same places. */
+const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+/** Shell script run as root: Debian's Chromium for the browser tests, and a font for its pages. */
+const APT_INSTALL_CHROMIUM = `
+set -e
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+`;
+
+function findChromium(env) {
+  return (
+    CHROMIUM_PATHS.find((path) => existsSync(path)) ??
+    findOnPath("chromium", env.PATH) ??
+    findOnPath("chromium-browser", env.PATH)
+  );
+}
+
+/**
+ * The browser tests (test/e2e/*browser*) drive a headless Chromium. Found, or installed with
+ * apt-get where allowed; otherwise say so and go on: those tests then skip on a developer's
+ * machine and fail under CI with the same advice.
+ */
+function ensureChromium(env) {
+  const startedAt = performance.now();
+  if (env.CHROMIUM_PATH) return log(`chromium: using CHROMIUM_PATH (${elapsed(startedAt)})`);
+  const found = findChromium(env);
+  if (found) return log(`chromium: ${found} (${elapsed(startedAt)})`);
+
+  const apt = aptShell(env);
+  if (apt) {
+    log(`chromium: not found; installing Debian's chromium with apt-get${apt.via} for the browser tests`);
+    const [command, args] = apt.command(APT_INSTALL_CHROMIUM);
+    const { status } = run(command, args, { env });
+    const installed = findChromium(env);
+    if (status === 0 && installed) return log(`chromium: installed ${installed} (${elapsed(startedAt)})`);
+    return log(
+      "chromium: apt-get could not install chromium (see above); the browser tests will fail under CI",
+    );
+  }
+  log(
+    "chromium: not found, and apt-get cannot be run here; the browser tests will be skipped (and fail under CI). " +
+      "Install Chromium (`sudo apt-get install chromium`) or set CHROMIUM_PATH.",
   );
 }
 
@@ -336,6 +387,7 @@ async function main() {
   ensurePnpm(node, env);
   ensureDependencies(node, env);
   ensureRedis(env);
+  if (command === "test") ensureChromium(env);
   log(`ready in ${elapsed(startedAt)}; running ${command}`);
   const code =
     command === "test"

@@ -11,7 +11,7 @@
  *   SIMULATOR_PORT       simulator port (4010; a free one if busy)
  *   OPENAI_API_KEY, ANTHROPIC_API_KEY   real vendors; the simulator stands in for a missing one
  *   LLMR_API_KEYS        `name:key,…`; default: a generated dev key
- *   LLMR_OPERATOR_TOKEN  dashboard password; default: a generated token
+ *   LLMR_OPERATOR_TOKEN  dashboard login (/admin/login); default: a generated token
  *   ROUTER_CONFIG, LOG_LEVEL            passed to the API and the worker
  */
 import { join } from "node:path";

@@ -27,7 +27,7 @@ describe("renderBanner", () => {
     const boxLines = text.split("\n").filter((line) => line.startsWith("│"));
 
     expect(text).toContain("http://localhost:8080/admin/queues");
-    expect(text).toContain("user: operator   password: op-token");
+    expect(text).toContain("log in with the operator token: op-token");
     expect(new Set(boxLines.map((line) => line.length)).size).toBe(1);
   });
 
@@ -36,6 +36,6 @@ describe("renderBanner", () => {
 
     expect(text).not.toContain("llmr_dev_");
     expect(text).toContain("Bearer <one of your LLMR_API_KEYS>");
-    expect(text).toContain("password: your LLMR_OPERATOR_TOKEN");
+    expect(text).toContain("operator token: your LLMR_OPERATOR_TOKEN");
   });
 });

@@ -3,7 +3,7 @@ export interface BannerFacts {
   apiUrl: string;
   /** The dev key, or `undefined` when the keys come from the user's LLMR_API_KEYS. */
   apiKey: string | undefined;
-  /** The operator password, or `undefined` when it comes from the user's LLMR_OPERATOR_TOKEN. */
+  /** The operator token (the dashboard login), or `undefined` when it comes from the user's LLMR_OPERATOR_TOKEN. */
   operatorToken: string | undefined;
   credentialsFile: string;
   providers: string;
@@ -24,7 +24,7 @@ export function renderBanner(facts: BannerFacts): string {
   const rows: [string, string][] = [
     ["API", facts.apiUrl],
     ["Dashboard", `${facts.apiUrl}/admin/queues`],
-    ["", `user: operator   password: ${facts.operatorToken ?? "your LLMR_OPERATOR_TOKEN"}`],
+    ["", `log in with the operator token: ${facts.operatorToken ?? "your LLMR_OPERATOR_TOKEN"}`],
     ["API key", facts.apiKey === undefined ? "from your LLMR_API_KEYS" : `${facts.apiKey}  (name "dev")`],
     ["", facts.apiKey === undefined ? "" : `kept in ${facts.credentialsFile} across restarts`],
     ["Providers", facts.providers],

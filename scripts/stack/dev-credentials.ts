@@ -8,7 +8,7 @@ export interface DevCredentials {
   apiKeyName: string;
   /** `llmr_dev_` + 32 hex characters. */
   apiKey: string;
-  /** Password of the `operator` user on /admin/queues. */
+  /** The operator token: logs in to the dashboard at /admin/login. */
   operatorToken: string;
 }
 
