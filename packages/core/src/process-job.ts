@@ -238,6 +238,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       });
       if (chosen.skips.length > 0)
         emit({ type: "deployments_skipped", tier: tier.name, jobClass, skips: chosen.skips });
+      for (const id of chosen.halfOpened) emit({ type: "breaker", deployment: id, change: "half_opened" });
       return chosen;
     };
     const selection = await select(deployments, job.attemptsMade);

@@ -26,8 +26,10 @@ export type Selection =
       skipped: string[];
       /** The same skips as `skipped`, as data (metrics). */
       skips: DeploymentSkip[];
+      /** Deployments whose breaker this selection moved from open to half-open (to log). */
+      halfOpened: string[];
     }
-  | { kind: "wait"; waitMs: number; skipped: string[]; skips: DeploymentSkip[] };
+  | { kind: "wait"; waitMs: number; skipped: string[]; skips: DeploymentSkip[]; halfOpened: string[] };
 
 /** Never wait less than this before asking again: the gates' answers are in milliseconds of Redis time. */
 const MIN_WAIT_MS = 50;
@@ -58,13 +60,18 @@ export async function selectDeployment(
       probe: false,
       skipped: [],
       skips: [],
+      halfOpened: [],
     };
 
   let waitMs = NEVER_MS;
   const skipped: string[] = [];
   const skips: DeploymentSkip[] = [];
+  const halfOpened: string[] = [];
   for (const deployment of ordered) {
     const gate = await gates.breaker.beforeCall(deployment.id);
+    // The cool-down is over and this process holds the one probe: a state change worth telling,
+    // even if the limiter then refuses the call (the breaker stays half-open either way).
+    if (gate.allowed && gate.changed === "half_opened") halfOpened.push(deployment.id);
     if (!gate.allowed) {
       skipped.push(`${deployment.id}: circuit ${gate.state}`);
       skips.push({ deployment: deployment.id, reason: `circuit_${gate.state}` });
@@ -87,6 +94,7 @@ export async function selectDeployment(
         probe: gate.probe,
         skipped,
         skips,
+        halfOpened,
       };
     // The probe was not used: hand it back so another process may probe now, not after the lease.
     if (gate.probe) await gates.breaker.releaseProbe(deployment.id);
@@ -99,6 +107,7 @@ export async function selectDeployment(
     waitMs: Number.isFinite(waitMs) ? Math.max(MIN_WAIT_MS, waitMs) : NEVER_MS,
     skipped,
     skips,
+    halfOpened,
   };
 }
 

@@ -65,6 +65,27 @@ describe("shared circuit breakers", () => {
     expect(job.attempts.map((a) => `${a.model}:${a.outcome}`)).toEqual(["claude-haiku-4-5:succeeded"]);
     expect(nanoCalls()).toBe(before);
   });
+  it("after the cool-down, one probe goes through: half-open, then closed on its success", async () => {
+    const coolDownMs = 300;
+    router = startRouter((doc) => {
+      doc.dispatch = {
+        breaker: { failure_threshold: 1, failure_window_ms: 60_000, cool_down_ms: coolDownMs },
+      };
+    });
+    const failing = await (await router.run(`${simMarker({ fault: "500", times: 1 })} Probe question 1`))
+      .finished;
+    expect(failing.attempts.map((a) => a.model)).toEqual(["gpt-5.4-nano", "claude-haiku-4-5"]);
+    // The cool-down itself is what is tested: wait it out.
+    await new Promise((resolve) => setTimeout(resolve, coolDownMs + 50));
+    const before = nanoCalls();
+    const probe = await (await router.run("Probe question 2")).finished;
+    expect(probe.attempts.map((a) => `${a.model}:${a.outcome}`)).toEqual(["gpt-5.4-nano:succeeded"]);
+    expect(nanoCalls()).toBe(before + 1);
+    const changes = router.events
+      .filter((event) => event.type === "breaker" && event.deployment === "fast/gpt-5.4-nano")
+      .map((event) => (event.type === "breaker" ? event.change : ""));
+    expect(changes).toEqual(["opened", "half_opened", "closed"]);
+  });
 });
 
 describe("shared RPM budgets", () => {
