@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
 import { launchChromium, requireChromium, screenshot } from "./browser.ts";
+import { bullJob, jobsInQueue } from "./bull-board-api.ts";
 import { writeRouterConfig } from "./router-config-file.ts";
 
 const API_KEY = "llmr_e2e_board_0123456789abcdef0123456";
@@ -33,7 +34,7 @@ beforeAll(async () => {
   if (!chromiumPath) return;
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
   const env = {
-    REDIS_URL: redis.url,
+    ...redis.env,
     SIMULATOR_URL: simulator.url,
     LLMR_API_KEYS: `board:${API_KEY}`,
     LLMR_OPERATOR_TOKEN: OPERATOR_TOKEN,
@@ -160,11 +161,12 @@ describe.skipIf(!chromiumPath)("bull-board in a real browser", () => {
 
   it("shows a job that failed for good with its error", async () => {
     failed = await submitFailingJob();
-    const client = redis.connect();
     // Our job record fails first; then the worker throws UnrecoverableError and BullMQ fails its job.
-    await eventually("the BullMQ job in the failed set", async () =>
-      (await client.zscore(`${redis.prefix}:${QUEUE}:failed`, failed.bullJobId)) === null ? undefined : true,
-    );
+    const { job } = await eventually("the BullMQ job failed", async () => {
+      const state = await bullJob(apiUrl, OPERATOR_TOKEN, QUEUE, failed.bullJobId);
+      return state.status === "failed" ? state : undefined;
+    });
+    expect(job.failedReason).toBe("openai: 400 Simulated invalid request. (llmr simulator)");
     const context = await browser.newContext();
     const page = await logIn(context, apiUrl);
     await page.goto(failedPage(apiUrl));
@@ -195,8 +197,7 @@ describe.skipIf(!chromiumPath)("bull-board in a real browser", () => {
       { headers: { "x-xsrf-token": csrf } },
     );
     expect(res.status()).toBe(405);
-    const client = redis.connect();
-    expect(await client.zscore(`${redis.prefix}:${QUEUE}:failed`, failed.bullJobId)).not.toBeNull();
+    expect((await bullJob(apiUrl, OPERATOR_TOKEN, QUEUE, failed.bullJobId)).status).toBe("failed");
     await context.close();
   });
 
@@ -226,8 +227,8 @@ describe.skipIf(!chromiumPath)("bull-board in a real browser", () => {
         message: "cross-site request refused (Sec-Fetch-Site: same-site)",
       });
       await screenshot(page, SHOTS, "06-cross-site-refused");
-      const client = redis.connect();
-      expect(await client.llen(`${redis.prefix}:${QUEUE}:wait`)).toBe(0);
+      // Nothing was added: the queue still holds just the failed job.
+      expect(await jobsInQueue(apiUrl, OPERATOR_TOKEN, QUEUE)).toBe(1);
     } finally {
       evil.closeAllConnections();
       await new Promise((resolve) => evil.close(resolve));
@@ -253,17 +254,13 @@ describe.skipIf(!chromiumPath)("bull-board in a real browser", () => {
     expect(retry.status()).toBe(204);
     expect(await retry.request().headerValue("x-xsrf-token")).toMatch(/^[\w-]{43}$/);
 
-    const client = redis.connect();
-    const jobKey = `${redis.prefix}:${QUEUE}:${failed.bullJobId}`;
-    expect(await client.zscore(`${redis.prefix}:${QUEUE}:failed`, failed.bullJobId)).toBeNull();
     // The worker ran it again: the job record had already failed, so it finishes at once as
     // "skipped" (and re-sends any webhook) without calling the provider a second time.
-    await eventually("the retried job completed", async () =>
-      (await client.zscore(`${redis.prefix}:${QUEUE}:completed`, failed.bullJobId)) === null
-        ? undefined
-        : true,
-    );
-    expect(await client.hget(jobKey, "returnvalue")).toBe(JSON.stringify("skipped"));
+    const { job } = await eventually("the retried job completed", async () => {
+      const state = await bullJob(apiUrl, OPERATOR_TOKEN, QUEUE, failed.bullJobId);
+      return state.status === "completed" ? state : undefined;
+    });
+    expect(job.returnValue).toBe("skipped");
     const record = await fetch(`${apiUrl}/v1/jobs/${failed.id}`, {
       headers: { authorization: `Bearer ${API_KEY}` },
     });
