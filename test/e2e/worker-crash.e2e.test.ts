@@ -106,3 +106,15 @@ describe("a worker stopped with SIGTERM", () => {
     expect(finished.attempts.map((a) => a.outcome)).toEqual(["error", "succeeded"]);
   });
 });
+
+describe("a worker stopped with SIGTERM while it starts", () => {
+  it("drains and exits 0 instead of dying to the signal", async () => {
+    const starting = startAppProcess("worker", env);
+    workers.push(starting);
+    // As soon as it takes jobs: the moment a rollout may change its mind.
+    await expect.poll(() => starting.output().includes("workers running"), { timeout: 15_000 }).toBe(true);
+    starting.child.kill("SIGTERM");
+    expect(await starting.exited).toBe(0);
+    expect(starting.output()).toContain("SIGTERM: no new jobs");
+  });
+});

@@ -81,6 +81,19 @@ const deliveries = new WebhookDeliveries(redis, {
   onError: (error) => logger.warn({ err: error }, "webhook queue connection error"),
 });
 const agent = createGuardedAgent({ allowPrivate: config.webhooks.allowPrivateTargets });
+
+// Signals are caught before the first job can be taken: a SIGTERM during start-up (a rollout that
+// changes its mind) must drain like any other, not let Node's default handler kill calls mid-way.
+// It is held until the drain below can run, which is once start-up is done.
+let drainReady = false;
+let heldSignal: string | undefined;
+const onSignal = (signal: string) => {
+  if (drainReady) void shutdown(signal);
+  else heldSignal ??= signal;
+};
+process.on("SIGINT", () => onSignal("SIGINT"));
+process.on("SIGTERM", () => onSignal("SIGTERM"));
+
 const deliveryWorker = startDeliveryWorker(redis, {
   deliveries,
   secrets,
@@ -201,5 +214,5 @@ async function shutdown(signal: string): Promise<void> {
   logger.info("stopped");
   process.exit(0);
 }
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+drainReady = true;
+if (heldSignal) void shutdown(heldSignal);
