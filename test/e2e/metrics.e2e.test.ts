@@ -15,6 +15,8 @@ import { writeRouterConfig } from "./router-config-file.ts";
 const KEY_ALPHA = "llmr_e2e_metrics_alpha_0123456789abcdef01";
 const KEY_BETA = "llmr_e2e_metrics_beta_0123456789abcdef012";
 const OPERATOR = "llmr_e2e_metrics_operator_0123456789abcdef";
+/** A vendor key: OpenAI's models are then called through the real adapter, here aimed at the simulator. */
+const OPENAI_KEY = "sk-e2e-metrics-provider-key-0123456789abcdef";
 const redis = redisFixture();
 let simulator: RunningSimulator;
 let api: AppProcess;
@@ -50,7 +52,12 @@ beforeAll(async () => {
     PORT: String(apiPort),
     LLMR_API_KEYS: `alpha:${KEY_ALPHA},beta:${KEY_BETA}`,
   });
-  worker = startAppProcess("worker", { ...env, WORKER_METRICS_PORT: String(metricsPort) });
+  worker = startAppProcess("worker", {
+    ...env,
+    WORKER_METRICS_PORT: String(metricsPort),
+    OPENAI_API_KEY: OPENAI_KEY,
+    OPENAI_BASE_URL: `${simulator.url}/v1`,
+  });
   await Promise.all([waitUntilReady(api, `${apiUrl}/readyz`), waitForOutput(worker, "metrics on")]);
 });
 
@@ -167,6 +174,8 @@ describe("metrics across processes", () => {
     expect(workerScrape.sum("llmr_jobs_finished_total", { error_type: "provider_error" })).toBe(1);
 
     // Attempts by outcome, tokens and cost: exactly what the job objects record.
+    // OpenAI's models ran with the vendor key set (provider "openai", not "simulated-openai").
+    expect(workerScrape.sum("llmr_attempts_total", { provider: "openai" })).toBeGreaterThan(0);
     expect(workerScrape.sumBy("llmr_attempts_total", "outcome")).toEqual(countBy(attempts, (a) => a.outcome));
     const tokens = workerScrape.sumBy("llmr_tokens_total", "direction");
     expect(tokens.input).toBe(attempts.reduce((sum, a) => sum + a.usage.input_tokens, 0));
@@ -203,7 +212,13 @@ describe("metrics across processes", () => {
     ).json()) as {
       data: Array<{ secret: string }>;
     };
-    const forbidden = [KEY_ALPHA, KEY_BETA, OPERATOR, ...secrets.data.map((entry) => entry.secret)];
+    const forbidden = [
+      KEY_ALPHA,
+      KEY_BETA,
+      OPERATOR,
+      OPENAI_KEY,
+      ...secrets.data.map((entry) => entry.secret),
+    ];
     forbidden.push(...jobs.map((job) => job.id), "capital of France", hookUrl, "127.0.0.1");
     for (const text of [workerScrape.text, apiScrape.text])
       for (const value of forbidden) expect(text).not.toContain(value);
