@@ -62,16 +62,26 @@ function createCluster(target: ClusterTarget, role: RedisRole, name: string): Cl
     redisOptions,
     enableReadyCheck: true,
     scaleReads: "master",
-    // MOVED/ASK hops allowed per command: a resharding moves a slot once, so more means a loop.
-    maxRedirections: 16,
     // Managed clusters over TLS answer CLUSTER SLOTS slower than the 1 s default on a cold start.
     slotsRefreshTimeout: 5_000,
-    // During a failover, retry shortly rather than fail: a replica takes over within seconds.
-    retryDelayOnFailover: 200,
-    retryDelayOnClusterDown: 300,
+    // A command is retried while its node is down or the cluster is failing over, for at most
+    // `maxRedirections` tries (each MOVED/ASK hop counts too) with these pauses in between: about
+    // 3 s for the API, which then answers 503, and about half a minute for a worker, long enough
+    // for a replica to take over (cluster-node-timeout plus an election).
     ...(role === "api"
-      ? { enableOfflineQueue: false, clusterRetryStrategy: (times: number) => Math.min(times * 200, 2_000) }
-      : { clusterRetryStrategy: (times: number) => Math.min(times * 500, 5_000) }),
+      ? {
+          enableOfflineQueue: false,
+          maxRedirections: 16,
+          retryDelayOnFailover: 200,
+          retryDelayOnClusterDown: 300,
+          clusterRetryStrategy: (times: number) => Math.min(times * 200, 2_000),
+        }
+      : {
+          maxRedirections: 64,
+          retryDelayOnFailover: 1_000,
+          retryDelayOnClusterDown: 1_000,
+          clusterRetryStrategy: (times: number) => Math.min(times * 500, 5_000),
+        }),
     // With TLS, connect to the names the nodes announce rather than their resolved addresses:
     // managed services (ElastiCache, MemoryDB) issue certificates for names, not IPs.
     ...(target.tls ? { dnsLookup: keepHostName } : {}),

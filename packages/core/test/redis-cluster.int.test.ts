@@ -1,5 +1,5 @@
 import type { RedisClusterProcess } from "@llmr/testing";
-import { findFreePort, sendRedisCommand, startRedisCluster } from "@llmr/testing";
+import { findFreePort, sendRedisCommand, startRedisCluster, startRedisServer } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newJobId } from "../src/ids.ts";
 import { JobEventHub } from "../src/job-event-hub.ts";
@@ -78,6 +78,35 @@ describe("createRedis on a Redis Cluster (REDIS_CLUSTER_NODES)", () => {
       );
     } finally {
       await set("noeviction");
+    }
+  });
+
+  it("rides out a master's restart in a worker, while the API fails fast meanwhile", async () => {
+    const worker = connect("worker");
+    const api = connect("api");
+    expect(await waitForRedis(api, 10_000)).toBe(true);
+    const key = "{outage}:k";
+    await worker.set(key, "before");
+    // The node that holds the key is the one that does not redirect a plain GET elsewhere.
+    const replies = await Promise.all(
+      cluster.nodes.map((node) => sendRedisCommand("127.0.0.1", node.port, ["GET", key])),
+    );
+    const owner =
+      cluster.nodes[replies.findIndex((reply) => reply !== undefined && !reply.startsWith("-MOVED"))];
+    if (!owner) throw new Error(`no node owns ${key}: ${replies.join(", ")}`);
+
+    process.kill(owner.pid, "SIGKILL");
+    await owner.exited;
+    const during = worker.set(key, "during");
+    const started = Date.now();
+    await expect(api.get(key)).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const back = await startRedisServer({ port: owner.port, dir: owner.dir, args: cluster.nodeArgs });
+    try {
+      await expect(during).resolves.toBe("OK");
+      expect(await worker.get(key)).toBe("during");
+    } finally {
+      await back.stop();
     }
   });
 

@@ -30,6 +30,12 @@ export interface RedisClusterProcess {
   readonly nodes: readonly RedisServerProcess[];
   /** `127.0.0.1:<port>` of every node: what `REDIS_CLUSTER_NODES` takes, comma-separated. */
   readonly seeds: readonly string[];
+  /**
+   * The flags every node was started with after `--port/--bind/--dir`: a test that kills a node
+   * brings it back with `startRedisServer({ port, dir, args: cluster.nodeArgs })`, and it rejoins
+   * with its slots (its `nodes.conf` is in its dir).
+   */
+  readonly nodeArgs: readonly string[];
   /** Stops every node and removes their dirs. Idempotent. */
   stop(): Promise<void>;
 }
@@ -54,11 +60,22 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const masters = options.masters ?? 3;
   if (!Number.isInteger(masters) || masters < 1) throw new RangeError(`masters must be ≥ 1, got ${masters}`);
   const nodes: RedisServerProcess[] = [];
+  const nodeArgs = [
+    "--cluster-enabled",
+    "yes",
+    // Relative to the node's own --dir, so nodes never share their state file.
+    "--cluster-config-file",
+    "nodes.conf",
+    // Short: a test cluster has no failover to wait for, only a gossip to settle.
+    "--cluster-node-timeout",
+    "2000",
+    ...(options.args ?? EPHEMERAL_REDIS_ARGS),
+  ];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
   };
   try {
-    for (let i = 0; i < masters; i++) nodes.push(await startClusterNode(options));
+    for (let i = 0; i < masters; i++) nodes.push(await startClusterNode(nodeArgs, options.command));
     await formCluster(nodes.map((node) => node.port));
     await waitForClusterOk(
       nodes.map((node) => node.port),
@@ -68,31 +85,17 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     await stop();
     throw error;
   }
-  return { nodes, seeds: nodes.map((node) => `127.0.0.1:${node.port}`), stop };
+  return { nodes, seeds: nodes.map((node) => `127.0.0.1:${node.port}`), nodeArgs, stop };
 }
 
 /** One cluster-enabled node, on a port whose bus port (+10000) is free as well. */
-async function startClusterNode(options: RedisClusterOptions): Promise<RedisServerProcess> {
+async function startClusterNode(args: readonly string[], command?: string): Promise<RedisServerProcess> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const port = LOWEST_PORT + Math.floor(Math.random() * PORT_RANGE);
     if (!(await isPortFree(port)) || !(await isPortFree(port + BUS_PORT_OFFSET))) continue;
     try {
-      return await startRedisServer({
-        port,
-        ...(options.command ? { command: options.command } : {}),
-        args: [
-          "--cluster-enabled",
-          "yes",
-          // Relative to the node's own --dir, so nodes never share their state file.
-          "--cluster-config-file",
-          "nodes.conf",
-          // Short: a test cluster has no failover to wait for, only a gossip to settle.
-          "--cluster-node-timeout",
-          "2000",
-          ...(options.args ?? EPHEMERAL_REDIS_ARGS),
-        ],
-      });
+      return await startRedisServer({ port, args, ...(command ? { command } : {}) });
     } catch (error) {
       lastError = error; // most likely someone took the port in between: draw another
     }
