@@ -30,6 +30,7 @@ import { metricsRouter } from "./metrics/metrics-route.ts";
 import { openApiDocument } from "./openapi/openapi-document.ts";
 import { REFERENCE_PAGE } from "./openapi/reference-page.ts";
 import { adminDeploymentsRouter } from "./routes/admin-deployments.ts";
+import { adminJobExplainRouter } from "./routes/admin-job-explain.ts";
 import { healthRouter } from "./routes/health.ts";
 import { jobsRouter } from "./routes/jobs.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Operator routes under /v1/admin take the operator credential, not an API key.
   app.use("/v1/admin", requireOperator(deps.operators));
   app.use(adminDeploymentsRouter(deps.config, deps.gates));
+  app.use(adminJobExplainRouter(deps));
   app.use("/v1", requireApiKey(deps.apiKeys));
   app.use("/v1", keyRateLimit(deps.redis, deps.config.redis.keyPrefix, deps.config.api.rateLimit));
   app.use(jsonBody(deps.config.api.bodyLimitBytes));

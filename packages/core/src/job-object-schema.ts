@@ -33,6 +33,7 @@ export const AttemptSchema = z
     cost_usd: z.number(),
     confidence: z.number().nullable(),
     confidence_signal: z.string().nullable(),
+    confidence_detail: z.string().nullable().optional(),
     checks: z.array(CheckVerdict),
     output_text: z.string().nullable(),
     started_at: z.string(),

@@ -43,6 +43,11 @@ export interface Attempt {
   /** The answer's confidence in [0, 1] and the signal it came from; null when the call gave no answer. */
   confidence: number | null;
   confidence_signal: string | null;
+  /**
+   * What drove the confidence, in words (`1 hedging phrase: "I think"`, `the answer reports
+   * confidence 0.42`). Absent on attempts recorded before it existed and on calls without an answer.
+   */
+  confidence_detail?: string | null;
   /** Every quality check run on the answer, passed or not (empty when the call gave no answer). */
   checks: CheckVerdict[];
   /** The answer itself when it was not accepted (low confidence, failed check), so the history keeps it. */
@@ -118,6 +123,10 @@ export interface RouteConstraints {
   /** What a deployment must offer (JSON mode, context window, allowed providers): see `@llmr/routing`. */
   requirements: RouteRequirements;
   input_tokens: number;
+  /** The rule that chose the starting tier (null: the task's default or a pinned tier). Absent on older records. */
+  rule?: string | null;
+  /** Every rule whose conditions held, in config order. Absent on older records. */
+  matched_rules?: string[];
 }
 
 /** The stored record: the public job plus what only the router sees. */

@@ -68,7 +68,12 @@ export function normalizeRequest(request: JobRequest, config: RouterConfig, tena
     initialTier: tierNamed(config, decision.initialTier),
     maxTier: tierNamed(config, decision.maxTier),
     reason: decision.reason,
-    route: { requirements: decision.requirements, input_tokens: decision.inputTokens },
+    route: {
+      requirements: decision.requirements,
+      input_tokens: decision.inputTokens,
+      rule: decision.rule ?? null,
+      matched_rules: decision.matchedRules,
+    },
     metadata,
     request: {
       messages,

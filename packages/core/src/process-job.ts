@@ -313,7 +313,13 @@ export function createJobProcessor(deps: ProcessorDeps) {
       queueWaitMs:
         job.attemptsMade === 0 && !record.in_flight ? Math.max(0, startedAt.getTime() - job.timestamp) : null,
     });
-    await publish(jobId, "status", { status: "running", tier: tier.name, deployment: deployment.id });
+    await publish(jobId, "status", {
+      status: "running",
+      tier: tier.name,
+      deployment: deployment.id,
+      // Deployments passed over for this call (breaker open, budget spent), for the job's explanation.
+      ...(selection.skips.length > 0 ? { skipped: selection.skips } : {}),
+    });
 
     const limits = tier.timeLimits[record.job.class];
     // The call never outlives the job's deadline.
@@ -448,6 +454,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       cost_usd: attemptCostUsd(usage, deployment.model.pricePerMTokUsd),
       confidence: judgement ? round4(judgement.confidence.value) : null,
       confidence_signal: judgement?.confidence.signal ?? null,
+      confidence_detail: judgement?.confidence.detail ?? null,
       checks: judgement?.checks ?? [],
       output_text: call.ok && verdict?.kind !== "accept" ? call.result.text : null,
       started_at: callStartedAt.toISOString(),

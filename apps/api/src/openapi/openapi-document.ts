@@ -1,4 +1,4 @@
-import { ErrorEnvelopeSchema, JobObjectSchema, JobRequestSchema } from "@llmr/core";
+import { ErrorEnvelopeSchema, JobExplanationSchema, JobObjectSchema, JobRequestSchema } from "@llmr/core";
 import { z } from "zod";
 
 type Json = Record<string, unknown>;
@@ -40,6 +40,7 @@ export function openApiDocument(serverUrl?: string): Json {
         JobRequest: schema(JobRequestSchema, "input"),
         Job: schema(JobObjectSchema, "output"),
         Error: schema(ErrorEnvelopeSchema, "output"),
+        JobExplanation: schema(JobExplanationSchema, "output"),
       },
     },
     paths: {
@@ -131,6 +132,38 @@ export function openApiDocument(serverUrl?: string): Json {
             "401": error("Missing or unknown API key."),
             "404": error("Unknown id, or another tenant's job."),
             "409": error("The job already finished."),
+          },
+        },
+      },
+      "/v1/admin/jobs/{id}/explain": {
+        get: {
+          operationId: "explainJob",
+          summary: "Operator: a job's routing decisions and attempts, in words",
+          description:
+            "Any tenant's job (the answer names the tenant): the rule or task default behind its starting tier and what capped it, every attempt (deployments skipped, provider, model, outcome, tokens, latency, cost), each answer's quality checks and confidence against the task's min_confidence, every escalation and its cause (low_confidence, quality_failed, fallback), and how it ended. Built from the job's record and event stream; an extension of the contract.",
+          security: [{ operator: [] }],
+          parameters: [
+            jobId,
+            {
+              name: "format",
+              in: "query",
+              required: false,
+              schema: { type: "string", enum: ["json", "text"], default: "json" },
+              description: "`text`: plain text lines for a terminal instead of JSON.",
+            },
+          ],
+          responses: {
+            "200": {
+              description: "The explanation.",
+              content: {
+                ...json("JobExplanation"),
+                "text/plain": { schema: { type: "string" } },
+              },
+            },
+            "400": error("Bad `format`."),
+            "401": error("Missing or unknown operator credential (an API key is not one)."),
+            "404": error("Unknown id."),
+            "503": error("Redis unreachable."),
           },
         },
       },
