@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { JobRecord } from "@llmr/core";
 import { createRedis, JobRequestSchema, JobStore, RedisKeys, submitJob, TierQueues } from "@llmr/core";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import { benchConfig, tierOf, writeBenchConfigFile } from "./bench-config.ts";
+import { benchConfig, writeBenchConfigFile } from "./bench-config.ts";
 import { startChildApp } from "./child-app.ts";
 import type { ScenarioResult } from "./results.ts";
 import { ratio, round, summarize } from "./stats.ts";
@@ -20,8 +20,6 @@ export interface InteractiveUnderLoadOptions {
 const TIER = "fast";
 /** Every call takes this long at the simulator, so worker slots are really held. */
 const CALL_LATENCY_MS = 20;
-/** Batch work gets as many slots as interactive: the backlog presses on Redis and CPU as hard as it can. */
-const CONCURRENCY = { interactive: 16, batch: 16 };
 /** One interactive job every this many ms: a steady trickle of users, open loop. */
 const INTERACTIVE_EVERY_MS = 50;
 /** Submissions in flight while a backlog is enqueued. */
@@ -40,10 +38,10 @@ export async function runInteractiveUnderLoad(options: InteractiveUnderLoadOptio
     : { batchJobs: 10_000, interactiveJobs: 400 };
   const simulator = await startSimulator({ port: 0, latencyScale: 0 });
   const keyPrefix = `bench-${randomUUID()}`;
-  const configPath = writeBenchConfigFile(keyPrefix, (doc) => {
-    tierOf(doc, TIER).concurrency = CONCURRENCY;
-  });
+  // The tier's slots as shipped (interactive work has its own): part of what is measured.
+  const configPath = writeBenchConfigFile(keyPrefix);
   const config = benchConfig(simulator.url, keyPrefix);
+  const slots = config.tiers.find((tier) => tier.name === TIER)?.concurrency ?? { interactive: 0, batch: 0 };
   const redis = createRedis(options.redisUrl, "worker", "llmr-bench-submitter");
   const store = new JobStore(redis, new RedisKeys(keyPrefix), {
     retentionSeconds: config.jobs.retentionSeconds,
@@ -128,8 +126,8 @@ export async function runInteractiveUnderLoad(options: InteractiveUnderLoadOptio
         interactiveMeasuredUnderLoad: loaded.length,
         callLatencyMs: CALL_LATENCY_MS,
         interactiveEveryMs: INTERACTIVE_EVERY_MS,
-        interactiveSlots: CONCURRENCY.interactive,
-        batchSlots: CONCURRENCY.batch,
+        interactiveSlots: slots.interactive,
+        batchSlots: slots.batch,
       },
       baseline: {
         interactiveWaitP50Ms: idleSummary.p50Ms,
