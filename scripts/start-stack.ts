@@ -1,6 +1,6 @@
 /**
  * `npm start`: Redis, the provider simulator (when a vendor key is missing), the API and the
- * worker, with prefixed output, a banner once the API is ready, and an orderly stop on Ctrl-C:
+ * worker, with prefixed output, a banner once both are ready, and an orderly stop on Ctrl-C:
  * API and worker first (they finish what they hold), then the simulator, then Redis (which
  * flushes its append-only file). If any process dies, everything stops and the exit code is 1.
  *
@@ -9,6 +9,7 @@
  *   REDIS_PORT           port of the Redis we start (6379; a free one if busy)
  *   PORT                 API port (8080)
  *   SIMULATOR_PORT       simulator port (4010; a free one if busy)
+ *   WORKER_METRICS_PORT  the worker's HTTP server: /healthz, /readyz, /metrics (9464; a free one if busy)
  *   OPENAI_API_KEY, ANTHROPIC_API_KEY   real vendors; the simulator stands in for a missing one
  *   LLMR_API_KEYS        `name:key,…`; default: a generated dev key
  *   LLMR_OPERATOR_TOKEN  dashboard login (/admin/login); default: a generated token
@@ -150,19 +151,24 @@ async function main(): Promise<void> {
     LLMR_API_KEYS: apiKeys,
     LLMR_OPERATOR_TOKEN: operatorToken,
   };
-  // The worker serves no HTTP: an inherited PORT is the API's, not its own.
-  const workerEnv: NodeJS.ProcessEnv = { ...shared };
+  // The worker's health and metrics, on loopback like the API; its /metrics takes the same
+  // operator token as the API's, which the banner prints.
+  const workerPort = await choosePort("worker's HTTP server", Number(env.WORKER_METRICS_PORT) || 9464);
+  const workerEnv: NodeJS.ProcessEnv = { ...shared, WORKER_METRICS_PORT: String(workerPort) };
+  // An inherited PORT is the API's, not the worker's.
   delete workerEnv.PORT;
   startNode("api", "apps/api/src/main.ts", { ...shared, PORT: String(apiPort) });
   startNode("worker", "apps/worker/src/main.ts", workerEnv);
 
   const apiUrl = `http://localhost:${apiPort}`;
-  const ready = await waitForHttp(`http://127.0.0.1:${apiPort}/readyz`, {
-    ready: (status) => status === 200,
-    timeoutMs: READY_TIMEOUT_MS,
-    abort: isStopping,
-  });
-  if (!ready) return;
+  const workerUrl = `http://localhost:${workerPort}`;
+  // Ready when the API can store jobs and the worker takes them.
+  const ready = await Promise.all(
+    [`http://127.0.0.1:${apiPort}/readyz`, `http://127.0.0.1:${workerPort}/readyz`].map((url) =>
+      waitForHttp(url, { ready: (status) => status === 200, timeoutMs: READY_TIMEOUT_MS, abort: isStopping }),
+    ),
+  );
+  if (!ready.every(Boolean)) return;
   const vendors = [
     `openai: ${env.OPENAI_API_KEY ? "real" : "simulated"}`,
     `anthropic: ${env.ANTHROPIC_API_KEY ? "real" : "simulated"}`,
@@ -170,6 +176,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     renderBanner({
       apiUrl,
+      workerUrl,
       apiKey: env.LLMR_API_KEYS ? undefined : credentials.apiKey,
       operatorToken: env.LLMR_OPERATOR_TOKEN ? undefined : credentials.operatorToken,
       credentialsFile: CREDENTIALS_FILE,

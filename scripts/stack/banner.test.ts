@@ -3,6 +3,7 @@ import { type BannerFacts, renderBanner } from "./banner.ts";
 
 const facts: BannerFacts = {
   apiUrl: "http://localhost:8080",
+  workerUrl: "http://localhost:9464",
   apiKey: "llmr_dev_0123456789abcdef0123456789abcdef",
   operatorToken: "op-token",
   credentialsFile: ".data/dev-credentials.json",
@@ -31,11 +32,22 @@ describe("renderBanner", () => {
     expect(new Set(boxLines.map((line) => line.length)).size).toBe(1);
   });
 
+  it("shows the worker's health and metrics URLs, and a scrape carrying the operator token", () => {
+    const text = renderBanner(facts);
+
+    expect(text).toContain("http://localhost:9464/healthz, http://localhost:9464/readyz");
+    expect(text).toContain("http://localhost:8080/metrics, http://localhost:9464/metrics");
+    expect(text.split("\n")).toContain(
+      '  curl -s http://localhost:9464/metrics -H "Authorization: Bearer op-token"',
+    );
+  });
+
   it("does not invent a key when the keys come from LLMR_API_KEYS", () => {
     const text = renderBanner({ ...facts, apiKey: undefined, operatorToken: undefined });
 
     expect(text).not.toContain("llmr_dev_");
     expect(text).toContain("Bearer <one of your LLMR_API_KEYS>");
     expect(text).toContain("operator token: your LLMR_OPERATOR_TOKEN");
+    expect(text).toContain('/metrics -H "Authorization: Bearer <your LLMR_OPERATOR_TOKEN>"');
   });
 });

@@ -1,6 +1,8 @@
 /** What the ready banner shows. */
 export interface BannerFacts {
   apiUrl: string;
+  /** The worker's HTTP server: /healthz, /readyz, /metrics. */
+  workerUrl: string;
   /** The dev key, or `undefined` when the keys come from the user's LLMR_API_KEYS. */
   apiKey: string | undefined;
   /** The operator token (the dashboard login), or `undefined` when it comes from the user's LLMR_OPERATOR_TOKEN. */
@@ -21,10 +23,14 @@ export interface BannerFacts {
  */
 export function renderBanner(facts: BannerFacts): string {
   const key = facts.apiKey ?? "<one of your LLMR_API_KEYS>";
+  const operator = facts.operatorToken ?? "<your LLMR_OPERATOR_TOKEN>";
   const rows: [string, string][] = [
     ["API", facts.apiUrl],
     ["Dashboard", `${facts.apiUrl}/admin/queues`],
     ["", `log in with the operator token: ${facts.operatorToken ?? "your LLMR_OPERATOR_TOKEN"}`],
+    ["Worker", `${facts.workerUrl}/healthz, ${facts.workerUrl}/readyz`],
+    ["Metrics", `${facts.apiUrl}/metrics, ${facts.workerUrl}/metrics`],
+    ["", "send the operator token as a Bearer token"],
     ["API key", facts.apiKey === undefined ? "from your LLMR_API_KEYS" : `${facts.apiKey}  (name "dev")`],
     ["", facts.apiKey === undefined ? "" : `kept in ${facts.credentialsFile} across restarts`],
     ["Providers", facts.providers],
@@ -49,6 +55,8 @@ export function renderBanner(facts: BannerFacts): string {
     "Submit a job, then fetch it with the id from the answer:",
     `  curl -s -X POST ${facts.apiUrl}/v1/jobs -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -d '{"input":"Say hello"}'`,
     `  curl -s ${facts.apiUrl}/v1/jobs/<id> -H "Authorization: Bearer ${key}"`,
+    "The worker's Prometheus metrics:",
+    `  curl -s ${facts.workerUrl}/metrics -H "Authorization: Bearer ${operator}"`,
     "Ctrl-C stops everything.",
     "",
   ].join("\n");

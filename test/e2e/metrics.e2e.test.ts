@@ -5,7 +5,7 @@ import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
 import type { AppProcess } from "@llmr/testing";
-import { findFreePort, redisFixture, startAppProcess, waitForOutput, waitUntilReady } from "@llmr/testing";
+import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
 import type { Scrape } from "./prometheus-text.ts";
@@ -42,7 +42,7 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${apiPort}`;
   workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const env = {
-    REDIS_URL: redis.url,
+    ...redis.env,
     ROUTER_CONFIG: configPath,
     SIMULATOR_URL: simulator.url,
     LLMR_OPERATOR_TOKEN: OPERATOR,
@@ -58,7 +58,11 @@ beforeAll(async () => {
     OPENAI_API_KEY: OPENAI_KEY,
     OPENAI_BASE_URL: `${simulator.url}/v1`,
   });
-  await Promise.all([waitUntilReady(api, `${apiUrl}/readyz`), waitForOutput(worker, "metrics on")]);
+  await Promise.all([
+    waitUntilReady(api, `${apiUrl}/readyz`),
+    // The worker's readiness: its tier workers take jobs on a ready Redis.
+    waitUntilReady(worker, `http://127.0.0.1:${metricsPort}/readyz`),
+  ]);
 });
 
 afterAll(async () => {

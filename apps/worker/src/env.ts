@@ -35,12 +35,15 @@ export const Env = z.object({
   /** On SIGTERM, how long calls in flight may finish before they are aborted and their jobs re-queued. */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /**
-   * Port of this worker's Prometheus endpoint (`GET /metrics`, operator credential as Bearer token).
-   * Off when unset: several workers often share a host (`WORKER_TIERS` splits them), and a fixed
-   * default port would make every worker after the first fail to start. `0` picks a free port (logged).
+   * Port of this worker's HTTP server: `GET /healthz` (liveness) and `GET /readyz` (readiness), open
+   * like the API's, and `GET /metrics` (Prometheus, operator credential as Bearer token). Nothing
+   * listens when unset, which stays the default: several workers often share a host (`WORKER_TIERS`
+   * splits them, `npm start` and tests run several), and a fixed default port would make every
+   * worker after the first fail to start. Deployments that probe or scrape set it (9464 in
+   * infra/k8s and docker-compose). `0` picks a free port (logged).
    */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
-  /** Interface of the metrics port; `0.0.0.0` in containers so Prometheus can reach it. */
+  /** Interface of that port; `0.0.0.0` in containers so the kubelet and Prometheus can reach it. */
   WORKER_METRICS_HOST: z.string().default("127.0.0.1"),
   /** Operator credential for `/metrics` (`name:token` or a bare token), the same one the API takes. */
   LLMR_OPERATOR_TOKEN: z.string().optional(),

@@ -21,10 +21,11 @@ import { createProcessorEventObserver, createWorkerRegistry, observeDeliveryEven
 import { createCheckRegistry } from "@llmr/routing";
 import { createGuardedAgent, startDeliveryWorker, WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { Env } from "./env.ts";
+import { startWorkerHttpServer } from "./http-server.ts";
 import { logDeliveryEvent } from "./log-delivery-event.ts";
 import { logProcessorEvent } from "./log-processor-event.ts";
 import { createLogger } from "./logger.ts";
-import { startMetricsServer } from "./metrics-server.ts";
+import { WorkerReadiness } from "./worker-readiness.ts";
 
 /** After the grace period and the aborts, this long to hand the jobs back before giving up. */
 const SHUTDOWN_FORCE_AFTER_MS = 15_000;
@@ -52,6 +53,29 @@ try {
   process.exit(78); // EX_CONFIG
 }
 
+// The HTTP server (health and metrics, on WORKER_METRICS_PORT when set) listens before Redis is
+// reached: /healthz then answers while the worker waits for Redis, so a liveness probe does not
+// restart a worker that a restart cannot help; /readyz says "starting" until the workers run.
+const { registry, metrics } = createWorkerRegistry();
+const readiness = new WorkerReadiness();
+let httpServer: Awaited<ReturnType<typeof startWorkerHttpServer>> | undefined;
+if (env.WORKER_METRICS_PORT !== undefined) {
+  const operators = new KeyRing([
+    ...config.auth.operatorTokens,
+    ...credentialsFromEnv(env.LLMR_OPERATOR_TOKEN, "operator"),
+  ]);
+  if (operators.size === 0)
+    logger.warn("no operator credential (LLMR_OPERATOR_TOKEN): /metrics answers 401 to every scrape");
+  httpServer = await startWorkerHttpServer({
+    source: registry,
+    operators,
+    readiness: () => readiness.check(),
+    host: env.WORKER_METRICS_HOST,
+    port: env.WORKER_METRICS_PORT,
+  });
+  logger.info(`HTTP server on ${httpServer.url}: /healthz, /readyz, /metrics`);
+}
+
 const redis = createRedis(env.REDIS_CLUSTER_NODES ?? env.REDIS_URL, "worker");
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 try {
@@ -63,7 +87,6 @@ try {
 }
 
 // Metrics: this process's own counts, served on WORKER_METRICS_PORT when it is set.
-const { registry, metrics } = createWorkerRegistry();
 const countProcessorEvent = createProcessorEventObserver(metrics, config);
 
 const keys = new RedisKeys(config.redis.keyPrefix);
@@ -88,6 +111,8 @@ const agent = createGuardedAgent({ allowPrivate: config.webhooks.allowPrivateTar
 let drainReady = false;
 let heldSignal: string | undefined;
 const onSignal = (signal: string) => {
+  // Not ready from this moment, even while start-up finishes: the drain is coming.
+  readiness.draining(signal);
   if (drainReady) void shutdown(signal);
   else heldSignal ??= signal;
 };
@@ -162,23 +187,6 @@ const hub = new JobEventHub(duplicateRedis(redis), keys.eventsChannel);
 await hub.start();
 abortCancelledJobs(hub, workers, (jobId) => logger.info({ job_id: jobId }, "cancelling the running call"));
 
-let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
-if (env.WORKER_METRICS_PORT !== undefined) {
-  const operators = new KeyRing([
-    ...config.auth.operatorTokens,
-    ...credentialsFromEnv(env.LLMR_OPERATOR_TOKEN, "operator"),
-  ]);
-  if (operators.size === 0)
-    logger.warn("no operator credential (LLMR_OPERATOR_TOKEN): /metrics answers 401 to every scrape");
-  metricsServer = await startMetricsServer({
-    source: registry,
-    operators,
-    host: env.WORKER_METRICS_HOST,
-    port: env.WORKER_METRICS_PORT,
-  });
-  logger.info(`metrics on ${metricsServer.url}`);
-}
-
 let stopping = false;
 let aborting = false;
 /**
@@ -202,8 +210,9 @@ async function shutdown(signal: string): Promise<void> {
   }, env.WORKER_SHUTDOWN_GRACE_MS + SHUTDOWN_FORCE_AFTER_MS).unref();
   await closeTierWorkers(workers);
   clearTimeout(abortRest);
-  metricsServer?.server.closeAllConnections();
-  metricsServer?.server.close();
+  // Open until the calls are done: probes and scrapes still see the drain.
+  httpServer?.server.closeAllConnections();
+  httpServer?.server.close();
   await deliveryWorker.close();
   await deliveries.close();
   await agent.close();
@@ -215,4 +224,5 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 drainReady = true;
+readiness.running({ redis, workers });
 if (heldSignal) void shutdown(heldSignal);

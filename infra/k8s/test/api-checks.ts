@@ -2,7 +2,13 @@ import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { ManifestSet } from "./manifest-set.ts";
 import { ApiEnv, apiHealthPaths, apiShutdownGraceMs } from "./repo-facts.ts";
-import { containerEnv, deploymentName, deploymentsRunning, mainContainer } from "./workload-helpers.ts";
+import {
+  containerEnv,
+  deploymentName,
+  deploymentsRunning,
+  mainContainer,
+  probePort,
+} from "./workload-helpers.ts";
 
 /** How long the preStop hook keeps a pod serving while endpoints stop sending it traffic. */
 function preStopSeconds(container: IContainer | undefined): number {
@@ -10,12 +16,6 @@ function preStopSeconds(container: IContainer | undefined): number {
   const sleep = container?.lifecycle?.preStop?.sleep?.seconds;
   if (sleep !== undefined) return sleep;
   return command[0] === "sleep" ? Number(command[1] ?? 0) : 0;
-}
-
-/** The port number a probe (by name or number) reaches on `container`. */
-function probePort(container: IContainer | undefined, port: number | string | undefined): number | undefined {
-  if (typeof port === "number") return port;
-  return container?.ports?.find((candidate) => candidate.name === port)?.containerPort;
 }
 
 /**

@@ -86,12 +86,74 @@ describe("the checks catch a broken manifest", () => {
       /llmr-worker-fast: the worker would not start: [\s\S]*ANTHROPIC_API_KEY is not set/,
     ],
     [
-      "an HTTP probe on the worker, which serves no port",
+      "a worker probe on a path the worker does not serve",
+      (set) => {
+        const probe = mainContainer(deployment(set, "llmr-worker-fast"))?.readinessProbe?.httpGet;
+        if (probe) probe.path = "/ready";
+      },
+      /llmr-worker-fast: readinessProbe GETs \/ready, which the worker does not serve \(\/healthz, \/readyz, \/metrics\)/,
+    ],
+    [
+      "a worker liveness probe on /readyz (it would restart draining workers)",
+      (set) => {
+        const probe = mainContainer(deployment(set, "llmr-worker-standard"))?.livenessProbe?.httpGet;
+        if (probe) probe.path = "/readyz";
+      },
+      /llmr-worker-standard: livenessProbe must GET \/healthz/,
+    ],
+    [
+      "a worker probe on the API's port",
+      (set) => {
+        const probe = mainContainer(deployment(set, "llmr-worker-fast"))?.livenessProbe?.httpGet;
+        if (probe) probe.port = 8080;
+      },
+      /llmr-worker-fast: livenessProbe port 8080 is not the worker's port 9464/,
+    ],
+    [
+      "a worker liveness probe that gives up after 10 s",
+      (set) => {
+        const probe = mainContainer(deployment(set, "llmr-worker-capable"))?.livenessProbe;
+        if (probe) probe.failureThreshold = 1;
+      },
+      /llmr-worker-capable: livenessProbe restarts after 10 s without an answer/,
+    ],
+    [
+      "the worker's HTTP server left on 127.0.0.1",
+      (set) => setEnv(set, "llmr-worker-fast", "WORKER_METRICS_HOST", "127.0.0.1"),
+      /llmr-worker-fast: WORKER_METRICS_HOST must be 0\.0\.0\.0/,
+    ],
+    [
+      "a worker without WORKER_METRICS_PORT (nothing to probe)",
       (set) => {
         const container = mainContainer(deployment(set, "llmr-worker-fast"));
-        if (container) container.livenessProbe = { httpGet: { path: "/healthz", port: 8080 } };
+        if (container) container.env = container.env?.filter((v) => v.name !== "WORKER_METRICS_PORT");
       },
-      /the worker has no HTTP\/TCP\/gRPC endpoint/,
+      /llmr-worker-fast: set WORKER_METRICS_PORT/,
+    ],
+    [
+      "a worker without the operator token (every scrape 401)",
+      (set) => {
+        const container = mainContainer(deployment(set, "llmr-worker-fast"));
+        if (container) container.env = container.env?.filter((v) => v.name !== "LLMR_OPERATOR_TOKEN");
+      },
+      /llmr-worker-fast: no LLMR_OPERATOR_TOKEN/,
+    ],
+    [
+      "a worker metrics port renamed (Prometheus would find no target)",
+      (set) => {
+        const port = mainContainer(deployment(set, "llmr-worker-standard"))?.ports?.[0];
+        if (port) port.name = "prom";
+      },
+      /job llmr-worker: keeps ports \[\] of llmr-worker-standard, want exactly the one the worker serves metrics on \(9464\)/,
+    ],
+    [
+      "a Prometheus job that looks for the wrong pods",
+      (set) => {
+        const sd = set.prometheus.scrape_configs?.find((job) => job.job_name === "llmr-worker")
+          ?.kubernetes_sd_configs?.[0]?.selectors?.[0];
+        if (sd) sd.label = "app.kubernetes.io/name=llmr,app.kubernetes.io/component=workers";
+      },
+      /job llmr-worker: its selector does not pick the pods of llmr-worker-fast/,
     ],
     [
       "replicas on an autoscaled Deployment",

@@ -1,8 +1,10 @@
 import { apiProblems } from "./api-checks.ts";
 import type { ManifestSet } from "./manifest-set.ts";
+import { prometheusProblems } from "./prometheus-checks.ts";
 import { scalerProblems } from "./scaler-checks.ts";
 import { schemaProblems } from "./schema-problems.ts";
 import { configProblems, workerProblems } from "./worker-checks.ts";
+import { workerProbeProblems } from "./worker-probe-checks.ts";
 import {
   deploymentProblems,
   referenceProblems,
@@ -28,6 +30,8 @@ export function checkManifests(set: ManifestSet): string[] {
     ...apiProblems(set),
     ...configProblems(set),
     ...workerProblems(set),
+    ...workerProbeProblems(set),
+    ...prometheusProblems(set),
     ...scalerProblems(set),
   ];
 }

@@ -32,12 +32,34 @@ export interface Kustomization {
   images?: { name: string; newName?: string; newTag?: string }[];
 }
 
+/** The parts of a Prometheus config these checks read (kubernetes_sd_configs of role pod). */
+export interface PrometheusConfig {
+  scrape_configs?: {
+    job_name: string;
+    metrics_path?: string;
+    authorization?: { type?: string; credentials?: string; credentials_file?: string };
+    kubernetes_sd_configs?: {
+      role: string;
+      namespaces?: { names?: string[] };
+      selectors?: { role: string; label?: string }[];
+    }[];
+    relabel_configs?: { source_labels?: string[]; regex?: string; action?: string }[];
+  }[];
+}
+
+/** The Prometheus config that scrapes these pods (it lives with the other Prometheus files). */
+export const PROMETHEUS_FILE = fileURLToPath(
+  new URL("../../prometheus/prometheus-kubernetes.yml", import.meta.url),
+);
+
 /** Everything `kubectl apply -k infra/k8s` would create, plus the Secret template beside it. */
 export interface ManifestSet {
   kustomization: Kustomization;
   /** Every document of every listed resource file, then the generated ConfigMaps. */
   objects: Manifest[];
   secretTemplate: Manifest;
+  /** How Prometheus finds the pods: infra/prometheus/prometheus-kubernetes.yml. */
+  prometheus: PrometheusConfig;
 }
 
 /** Reads the kustomization in `dir` the way kustomize does (resources, configMapGenerator). */
@@ -50,7 +72,8 @@ export function loadManifestSet(dir = K8S_DIR): ManifestSet {
   }
   const [secretTemplate, ...extra] = readManifests(dir, SECRET_TEMPLATE_FILE);
   if (!secretTemplate || extra.length > 0) throw new Error(`${SECRET_TEMPLATE_FILE}: expected one document`);
-  return { kustomization, objects, secretTemplate };
+  const prometheus = parse(readFileSync(PROMETHEUS_FILE, "utf8")) as PrometheusConfig;
+  return { kustomization, objects, secretTemplate, prometheus };
 }
 
 /** The documents of one YAML file; a YAML syntax error fails here, naming the file. */

@@ -5,7 +5,7 @@ import type { IScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/Sca
 import { JOB_CLASSES } from "@llmr/config";
 import { TierQueues, tierQueueName } from "@llmr/core";
 import type { AppProcess } from "@llmr/testing";
-import { findFreePort, redisFixture, startAppProcess, waitForOutput } from "@llmr/testing";
+import { findFreePort, redisFixture, startAppProcess, waitForOutput, waitUntilReady } from "@llmr/testing";
 import { QueueKeys, Worker } from "bullmq";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import { afterEach, describe, expect, it } from "vitest";
@@ -85,22 +85,44 @@ describe("the API pod", () => {
 describe("the worker pods", () => {
   it.each(
     deploymentsRunning(set, "worker").map((deployment) => [deploymentName(deployment), deployment] as const),
-  )("%s starts with its Deployment's env and runs exactly its tier's queues", async (_name, deployment) => {
-    const app = startAppProcess("worker", podEnv(deployment));
-    started.push(app);
-    await waitForOutput(app, "workers running", START_TIMEOUT_MS);
-    const tier = mainContainer(deployment)?.env?.find((v) => v.name === "WORKER_TIERS")?.value ?? "";
-    const line =
-      app
-        .output()
-        .split("\n")
-        .find((text) => text.includes("workers running")) ?? "";
-    for (const jobClass of JOB_CLASSES) expect(line).toContain(tierQueueName(tier, jobClass));
-    expect(line.match(/\{[a-z]+-[a-z]+\}/g)).toHaveLength(JOB_CLASSES.length);
-    // Its drain on SIGTERM is test/e2e's (worker-crash); its timing against
-    // terminationGracePeriodSeconds is checked from the source in manifests.test.ts. Not here: the
-    // worker prints nothing once its SIGTERM handler is installed, so a test cannot tell when it is.
-  });
+  )(
+    "%s runs exactly its tier's queues, answers its probes and scrapes, and exits 0 on SIGTERM",
+    async (_name, deployment) => {
+      const container = mainContainer(deployment);
+      const port = await findFreePort();
+      // Only where its HTTP server listens differs from the pod: a free loopback port instead of 0.0.0.0:9464.
+      const app = startAppProcess("worker", {
+        ...podEnv(deployment),
+        WORKER_METRICS_HOST: "127.0.0.1",
+        WORKER_METRICS_PORT: String(port),
+      });
+      started.push(app);
+      const url = (path: string | undefined) => `http://127.0.0.1:${port}${path}`;
+      await waitUntilReady(app, url(container?.readinessProbe?.httpGet?.path), START_TIMEOUT_MS);
+      const tier = container?.env?.find((v) => v.name === "WORKER_TIERS")?.value ?? "";
+      const line =
+        app
+          .output()
+          .split("\n")
+          .find((text) => text.includes("workers running")) ?? "";
+      for (const jobClass of JOB_CLASSES) expect(line).toContain(tierQueueName(tier, jobClass));
+      expect(line.match(/\{[a-z]+-[a-z]+\}/g)).toHaveLength(JOB_CLASSES.length);
+
+      for (const probe of [container?.startupProbe, container?.livenessProbe, container?.readinessProbe]) {
+        const response = await fetch(url(probe?.httpGet?.path));
+        expect(response.status, `${probe?.httpGet?.path}: ${await response.text()}`).toBe(200);
+      }
+      // Prometheus's scrape, with the Secret's operator token the Deployment passes on.
+      const scrape = await fetch(url("/metrics"), {
+        headers: { authorization: `Bearer ${secretValues.LLMR_OPERATOR_TOKEN}` },
+      });
+      expect(scrape.status).toBe(200);
+      // Ready means the SIGTERM handler is in place: the drain (test/e2e/worker-crash) ends in time.
+      const { code, ms } = await terminate(app);
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan((deployment.spec?.template.spec?.terminationGracePeriodSeconds ?? 30) * 1000);
+    },
+  );
 });
 
 describe("the lists the ScaledObjects read", () => {

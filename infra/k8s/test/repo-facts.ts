@@ -6,6 +6,7 @@ import { REPO_ROOT } from "@llmr/testing";
 import { Env as ApiEnv } from "../../../apps/api/src/env.ts";
 import { healthRouter } from "../../../apps/api/src/routes/health.ts";
 import { Env as WorkerEnv } from "../../../apps/worker/src/env.ts";
+import { WORKER_HTTP_PATHS } from "../../../apps/worker/src/http-server.ts";
 import type { ManifestSet } from "./manifest-set.ts";
 
 export { ApiEnv, REPO_ROOT, WorkerEnv };
@@ -52,6 +53,13 @@ export const workerForceAfterMs = () =>
   sourceConstantMs("apps/worker/src/main.ts", "SHUTDOWN_FORCE_AFTER_MS");
 /** How long the API drains requests in flight after SIGTERM before it exits anyway. */
 export const apiShutdownGraceMs = () => sourceConstantMs("apps/api/src/main.ts", "SHUTDOWN_GRACE_MS");
+
+/** How long the worker's /readyz waits for Redis to answer PING before it says 503. */
+export const workerReadyPingMs = () =>
+  sourceConstantMs("apps/worker/src/worker-readiness.ts", "PING_TIMEOUT_MS");
+
+/** The GET paths the worker's HTTP server serves (on WORKER_METRICS_PORT, when set). */
+export const workerHttpPaths = (): string[] => [...WORKER_HTTP_PATHS];
 
 /** The GET paths the API's health router serves (mounted at the root by apps/api/src/app.ts). */
 export function apiHealthPaths(): string[] {

@@ -81,7 +81,8 @@ function comparable(document: Record<string, unknown>): Record<string, unknown> 
 
 /**
  * Every tier × class with slots has exactly one worker Deployment; each can start (its env holds
- * the provider keys), and Kubernetes waits for its drain before SIGKILL.
+ * the provider keys), and Kubernetes waits for its drain before SIGKILL. Its probes and metrics
+ * port: worker-probe-checks.ts.
  */
 export function workerProblems(set: ManifestSet): string[] {
   const problems: string[] = [];
@@ -126,11 +127,6 @@ export function workerProblems(set: ManifestSet): string[] {
       problems.push(
         `${name}: terminationGracePeriodSeconds ${graceSeconds} must exceed WORKER_SHUTDOWN_GRACE_MS + ${forceAfterMs} ms (${neededMs / 1000} s)`,
       );
-    // The worker serves no port at all: an HTTP or TCP probe would fail and restart it forever.
-    for (const probe of [container?.readinessProbe, container?.livenessProbe, container?.startupProbe]) {
-      if (probe?.httpGet || probe?.tcpSocket || probe?.grpc)
-        problems.push(`${name}: the worker has no HTTP/TCP/gRPC endpoint to probe`);
-    }
     if (role.deployment.spec?.replicas !== undefined)
       problems.push(`${name}: no spec.replicas (its ScaledObject owns the replica count)`);
     try {

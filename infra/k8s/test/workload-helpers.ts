@@ -34,6 +34,15 @@ export function mainContainer(deployment: IDeployment): IContainer | undefined {
   return deployment.spec?.template.spec?.containers[0];
 }
 
+/** The port number a probe (by name or number) reaches on `container`. */
+export function probePort(
+  container: IContainer | undefined,
+  port: number | string | undefined,
+): number | undefined {
+  if (typeof port === "number") return port;
+  return container?.ports?.find((candidate) => candidate.name === port)?.containerPort;
+}
+
 /** The repository script a container runs (`node <script>`), e.g. `apps/worker/src/main.ts`. */
 export function scriptOf(deployment: IDeployment): string | undefined {
   const command = mainContainer(deployment)?.command ?? [];
