@@ -101,7 +101,12 @@ export type ProcessorEvent =
  * Named points where a test may crash the worker on purpose (`LLMR_FAILPOINT`), to prove that
  * the step after them survives a crash.
  */
-export type Failpoint = "after-escalation-recorded";
+/**
+ * Where a test may kill the worker on purpose (`LLMR_FAILPOINT`): right after an escalation is in
+ * the record but before the next tier has the job; right after a final status is in the record but
+ * before the job's webhook is queued.
+ */
+export type Failpoint = "after-escalation-recorded" | "after-finish-recorded";
 
 export interface ProcessorDeps {
   config: RouterConfig;
@@ -556,6 +561,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
     if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
       emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job, transitioned });
       await publish(jobId, "job", updated.job);
+      deps.failpoint?.("after-finish-recorded");
       if (deps.onFinished && updated.job.status !== "cancelled") {
         await deps.onFinished(updated).catch((error: unknown) => {
           emit({ type: "notify_failed", jobId, tenant: record.tenant, error });
