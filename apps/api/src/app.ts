@@ -24,6 +24,7 @@ import { errorHandler } from "./http/error-handler.ts";
 import { HttpError } from "./http/http-error.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { keyRateLimit } from "./http/rate-limit.ts";
+import { traceRequests } from "./http/trace-requests.ts";
 import type { Logger } from "./logger.ts";
 import { httpMetrics } from "./metrics/http-metrics.ts";
 import { metricsRouter } from "./metrics/metrics-route.ts";
@@ -48,6 +49,8 @@ export interface AppDeps {
   apiKeys: KeyRing;
   operators: KeyRing;
   logger: Logger;
+  /** Trace every request (a server span, active while it is handled); off unless tracing is on. */
+  tracing?: boolean;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -57,6 +60,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
+  // First, so every later middleware and handler (and their log lines) runs inside the request's span.
+  if (deps.tracing) app.use(traceRequests());
   // This process's metrics, plus queue depth and breakers read from Redis when Prometheus scrapes.
   const { registry, metrics } = createApiRegistry();
   registerClusterGauges(registry, clusterStateFrom(deps.config, deps.queues, deps.gates));

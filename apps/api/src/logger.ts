@@ -1,3 +1,4 @@
+import { traceLogFields } from "@llmr/tracing";
 import { pino } from "pino";
 
 /**
@@ -14,7 +15,16 @@ export const REDACT_PATHS = [
   "*.authorization",
 ];
 
-export function createLogger(level: string, name: string) {
-  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } });
+/**
+ * @param options.traceFields - every line written inside a span carries its `trace_id` and
+ *   `span_id` (pino's mixin, called per line: installed only when tracing is on). @defaultValue false
+ */
+export function createLogger(level: string, name: string, options: { traceFields?: boolean } = {}) {
+  return pino({
+    name,
+    level,
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    ...(options.traceFields ? { mixin: traceLogFields } : {}),
+  });
 }
 export type Logger = ReturnType<typeof createLogger>;

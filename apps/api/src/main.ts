@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { ConfigError, describeConfig, loadConfig } from "@llmr/config";
 import { assertNoEviction, createRedis, UnsafeRedisError, waitForRedis } from "@llmr/core";
+import { startTracing } from "@llmr/tracing";
 import { createApiServices } from "./api-services.ts";
 import { createApp } from "./app.ts";
 import { credentialsFromEnv, KeyRing } from "./auth/key-ring.ts";
@@ -10,7 +11,10 @@ import { createLogger } from "./logger.ts";
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const env = Env.parse(process.env);
-const logger = createLogger(env.LOG_LEVEL, "api");
+// Before anything else, so every request is traced; without an OTLP endpoint this loads nothing.
+const tracing = await startTracing({ serviceName: "llmr-api", env });
+const logger = createLogger(env.LOG_LEVEL, "api", { traceFields: tracing.enabled });
+if (tracing.enabled) logger.info(`tracing: spans go to ${tracing.endpoint}`);
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -52,7 +56,7 @@ const services = createApiServices(redis, config, (error, source) =>
   // The Redis client logs the outage itself; these repeat it per queue and subscriber.
   logger.debug({ err: error, source }, "redis connection error"),
 );
-const app = createApp({ config, redis, ...services, apiKeys, operators, logger });
+const app = createApp({ config, redis, ...services, apiKeys, operators, logger, tracing: tracing.enabled });
 
 const server: Server = app.listen(env.PORT, env.HOST, () => {
   logger.info({ port: env.PORT, host: env.HOST }, `API listening on http://${env.HOST}:${env.PORT}`);
@@ -80,6 +84,8 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await services.close();
   redis.disconnect();
+  // The last spans (this shutdown's requests) are sent before the exit.
+  await tracing.shutdown().catch(() => undefined);
   clearTimeout(force);
   process.exit(0);
 }

@@ -1,4 +1,5 @@
 import { ClusterNodesSchema } from "@llmr/core";
+import { TracingEnv } from "@llmr/tracing";
 import { z } from "zod";
 
 const list = z
@@ -51,5 +52,14 @@ export const Env = z.object({
   LLMR_FAILPOINT: z.enum(["after-escalation-recorded", "after-finish-recorded"]).optional(),
   /** pino level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * OpenTelemetry tracing, off (no SDK loaded) unless `OTEL_EXPORTER_OTLP_ENDPOINT` (OTLP/HTTP,
+   * e.g. `http://otel-collector:4318`) or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set. Then:
+   * `OTEL_SERVICE_NAME` (default `llmr-worker`), `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`
+   * (default `parentbased_always_on`: a job traced by the API is traced here too),
+   * `OTEL_BSP_SCHEDULE_DELAY` (ms between batches, default 5000), `OTEL_SDK_DISABLED=true`; the
+   * exporter also reads `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_EXPORTER_OTLP_TIMEOUT`.
+   */
+  ...TracingEnv.shape,
 });
 export type Env = z.infer<typeof Env>;

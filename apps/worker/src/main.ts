@@ -19,6 +19,7 @@ import {
 } from "@llmr/core";
 import { createProcessorEventObserver, createWorkerRegistry, observeDeliveryEvent } from "@llmr/metrics";
 import { createCheckRegistry } from "@llmr/routing";
+import { startTracing } from "@llmr/tracing";
 import { createGuardedAgent, startDeliveryWorker, WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { Env } from "./env.ts";
 import { startWorkerHttpServer } from "./http-server.ts";
@@ -31,7 +32,10 @@ import { WorkerReadiness } from "./worker-readiness.ts";
 const SHUTDOWN_FORCE_AFTER_MS = 15_000;
 
 const env = Env.parse(process.env);
-const logger = createLogger(env.LOG_LEVEL, "worker");
+// Before any job runs; without an OTLP endpoint this loads nothing and every span is a no-op.
+const tracing = await startTracing({ serviceName: "llmr-worker", env });
+const logger = createLogger(env.LOG_LEVEL, "worker", { traceFields: tracing.enabled });
+if (tracing.enabled) logger.info(`tracing: spans go to ${tracing.endpoint}`);
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -219,6 +223,8 @@ async function shutdown(signal: string): Promise<void> {
   await hub.close();
   await queues.close();
   redis.disconnect();
+  // The drained jobs' last spans are sent before the exit.
+  await tracing.shutdown().catch(() => undefined);
   clearTimeout(force);
   logger.info("stopped");
   process.exit(0);

@@ -1,6 +1,9 @@
 import type { JobClass, ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } from "@llmr/config";
 import type { CheckRegistry } from "@llmr/routing";
 import { createCheckRegistry } from "@llmr/routing";
+import { contextFromMetadata, inSpan } from "@llmr/tracing";
+import type { Span } from "@opentelemetry/api";
+import { SpanKind } from "@opentelemetry/api";
 import type { Job } from "bullmq";
 import { DelayedError, RateLimitError, UnrecoverableError, WaitingError } from "bullmq";
 import { buildCompletionRequest, parseOutputJson } from "./build-completion-request.ts";
@@ -17,6 +20,7 @@ import type { JobEvents, JobEventType } from "./job-events.ts";
 import type { Attempt, InFlightCall, JobRecord, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { JobStore } from "./job-store.ts";
+import { isRunFailure, protocolsOf, traceProcessorEvent, tracer } from "./job-tracing.ts";
 import { interruptedAttempt } from "./job-transitions.ts";
 import type { Judgement } from "./judge-answer.ts";
 import { judgeAnswer } from "./judge-answer.ts";
@@ -143,7 +147,13 @@ export interface ProcessorDeps {
  */
 export function createJobProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? (() => new Date());
-  const emit = deps.onEvent ?? (() => undefined);
+  const onEvent = deps.onEvent;
+  const protocols = protocolsOf(deps.config);
+  // Every event also lands on the run's trace (a no-op when the run is not traced).
+  const emit = (event: ProcessorEvent) => {
+    traceProcessorEvent(event, protocols);
+    onEvent?.(event);
+  };
   // Best effort: a lost event only delays a stream or a wait (they re-read the record), never the job.
   const publish = async (jobId: string, type: JobEventType, data: unknown) => {
     await deps.events?.publish(jobId, type, data).catch(() => undefined);
@@ -158,10 +168,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
     return registry;
   };
 
-  return async function processJob(job: Job, token?: string, jobSignal?: AbortSignal): Promise<string> {
+  const run = async (job: Job, span: Span, token?: string, jobSignal?: AbortSignal): Promise<string> => {
     const payload = QueuePayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`malformed queue payload: ${payload.error.message}`);
     const jobId = payload.data.job_id;
+    span.setAttributes({ "llmr.job.id": jobId, "llmr.hop": payload.data.hop });
 
     const stored = await deps.store.get(jobId);
     if (!stored) {
@@ -573,6 +584,31 @@ export function createJobProcessor(deps: ProcessorDeps) {
     if (call.ok) return verdict?.kind ?? "succeeded";
     if (retryInMs !== null) throw new RetryLaterError(retryInMs, call.detail);
     throw new UnrecoverableError(call.detail);
+  };
+
+  // One `llmr.process` span per run, continuing the trace the job was queued under (its submission,
+  // or the run that escalated it), so a job's hops, retries and calls form one trace.
+  return function processJob(job: Job, token?: string, jobSignal?: AbortSignal): Promise<string> {
+    return inSpan(
+      tracer,
+      "llmr.process",
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFromMetadata(job.opts.telemetry?.metadata),
+        attributes: {
+          "messaging.system": "bullmq",
+          "messaging.destination.name": job.queueName,
+          "messaging.message.id": job.id ?? "",
+          "llmr.bullmq.attempt": job.attemptsMade + 1,
+        },
+        isFailure: isRunFailure,
+      },
+      async (span) => {
+        const outcome = await run(job, span, token, jobSignal);
+        span.setAttribute("llmr.process.outcome", outcome);
+        return outcome;
+      },
+    );
   };
 }
 

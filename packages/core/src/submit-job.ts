@@ -1,10 +1,12 @@
 import type { RouterConfig } from "@llmr/config";
+import { inSpan } from "@llmr/tracing";
 import { StorageUnavailableError } from "./errors/storage-unavailable-error.ts";
 import { newJobId } from "./ids.ts";
 import type { JobEvents } from "./job-events.ts";
 import type { JobRecord } from "./job-record.ts";
 import type { JobRequest } from "./job-request.ts";
 import type { JobStore } from "./job-store.ts";
+import { isSubmitFailure, submitAttributes, tracer } from "./job-tracing.ts";
 import { normalizeRequest } from "./normalize-request.ts";
 import type { TierQueues } from "./tier-queues.ts";
 
@@ -22,7 +24,16 @@ export interface SubmitDeps {
  * tier. Resolves with the record only once both are in Redis; if the enqueue fails the record is
  * removed again and `StorageUnavailableError` is thrown, so a caller never reports a job that will not run.
  */
-export async function submitJob(deps: SubmitDeps, tenant: string, request: JobRequest): Promise<JobRecord> {
+export function submitJob(deps: SubmitDeps, tenant: string, request: JobRequest): Promise<JobRecord> {
+  // The `llmr.submit` span (no-op when tracing is off): the enqueue under it carries its context.
+  return inSpan(tracer, "llmr.submit", { isFailure: isSubmitFailure }, async (span) => {
+    const record = await storeAndQueue(deps, tenant, request);
+    if (span.isRecording()) span.setAttributes(submitAttributes(record));
+    return record;
+  });
+}
+
+async function storeAndQueue(deps: SubmitDeps, tenant: string, request: JobRequest): Promise<JobRecord> {
   const routed = normalizeRequest(request, deps.config, tenant);
   const now = (deps.now ?? (() => new Date()))();
   const id = newJobId(now.getTime());

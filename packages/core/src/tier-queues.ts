@@ -1,8 +1,11 @@
 import type { JobClass, RouterConfig } from "@llmr/config";
 import { JOB_CLASSES } from "@llmr/config";
+import { inSpan, traceMetadata } from "@llmr/tracing";
+import { SpanKind } from "@opentelemetry/api";
 import type { JobsOptions } from "bullmq";
 import { Queue } from "bullmq";
 import { z } from "zod";
+import { tracer } from "./job-tracing.ts";
 import type { RedisClient } from "./redis-connection.ts";
 import { tierQueueName } from "./redis-keys.ts";
 
@@ -56,11 +59,28 @@ export class TierQueues {
     }
   }
 
-  /** Enqueues the job record `jobId` on `tier`'s queue for `jobClass`; resolves once Redis has it. */
+  /**
+   * Enqueues the job record `jobId` on `tier`'s queue for `jobClass`; resolves once Redis has it.
+   * When traced, the BullMQ job carries the trace context (`opts.telemetry.metadata`, which BullMQ
+   * stores with the job), so the runs of this hop, retries included, continue the same trace.
+   */
   async add(tier: string, jobClass: JobClass, payload: QueuePayload): Promise<void> {
     const queue = this.get(tier, jobClass);
     const data = QueuePayloadSchema.parse(payload);
-    await queue.add(tier, data, { ...this.#jobOptions, jobId: `${payload.job_id}.${payload.hop}` });
+    const attributes = {
+      "messaging.system": "bullmq",
+      "messaging.destination.name": queue.name,
+      "llmr.job.id": payload.job_id,
+      "llmr.hop": payload.hop,
+    };
+    await inSpan(tracer, "llmr.enqueue", { kind: SpanKind.PRODUCER, attributes }, async () => {
+      const metadata = traceMetadata();
+      await queue.add(tier, data, {
+        ...this.#jobOptions,
+        jobId: `${payload.job_id}.${payload.hop}`,
+        ...(metadata ? { telemetry: { metadata } } : {}),
+      });
+    });
   }
 
   get(tier: string, jobClass: JobClass): Queue {

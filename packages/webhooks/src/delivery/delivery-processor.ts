@@ -1,3 +1,6 @@
+import { contextFromMetadata, inSpan } from "@llmr/tracing";
+import type { Span } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import type { Dispatcher } from "undici";
@@ -57,11 +60,12 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   const timeoutMs = deps.timeoutMs ?? 15_000;
   const store = deps.deliveries.store;
 
-  return async function processDelivery(job: Job): Promise<string> {
+  const run = async (job: Job, span: Span): Promise<string> => {
     const payload = DeliveryJobSchema.safeParse(job.data);
     if (!payload.success)
       throw new UnrecoverableError(`malformed delivery payload: ${payload.error.message}`);
     const { tenant, job_id: jobId, delivery_id: deliveryId } = payload.data;
+    span.setAttributes({ "llmr.job.id": jobId, "llmr.delivery.id": deliveryId });
 
     const stored = await store.get(jobId, deliveryId);
     // Expired, or settled by another run (a duplicate job): nothing to send.
@@ -75,6 +79,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     const headers = signPayload({ id: deliveryId, timestamp: sentAt, body, secrets });
     const result = await sendWebhook({ url: delivery.url, body, headers, dispatcher: deps.agent, timeoutMs });
     const attempt = toAttempt(n, sentAt, result);
+    traceTry(span, delivery.event, new URL(delivery.url), attempt);
     const base = {
       tenant,
       jobId,
@@ -114,6 +119,43 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     emit({ ...base, type: "failed_attempt", retryInMs });
     throw new RetryDeliveryLaterError(retryInMs, `webhook try ${n} failed (${describe(result)})`);
   };
+
+  // One `llmr.webhook.delivery` span per try, in the trace the delivery was queued under.
+  return function processDelivery(job: Job): Promise<string> {
+    return inSpan(
+      tracer,
+      "llmr.webhook.delivery",
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFromMetadata(job.opts.telemetry?.metadata),
+        attributes: { "messaging.system": "bullmq", "messaging.destination.name": job.queueName },
+        // A failed try is marked by `traceTry`; "retry later" only steers BullMQ.
+        isFailure: (error) => !(error instanceof RetryDeliveryLaterError),
+      },
+      async (span) => {
+        const outcome = await run(job, span);
+        span.setAttribute("llmr.webhook.outcome", outcome);
+        return outcome;
+      },
+    );
+  };
+}
+
+const tracer = trace.getTracer("@llmr/webhooks");
+
+/** The try on its span: where it went (origin only: paths often hold tokens) and how it ended. */
+function traceTry(span: Span, event: WebhookEvent, url: URL, attempt: DeliveryAttempt): void {
+  if (!span.isRecording()) return;
+  span.setAttributes({
+    "llmr.webhook.event": event,
+    "llmr.webhook.try": attempt.n,
+    "server.address": url.hostname,
+    "url.scheme": url.protocol.replace(":", ""),
+    ...(attempt.status_code === null ? {} : { "http.response.status_code": attempt.status_code }),
+  });
+  const ok = attempt.status_code !== null && attempt.status_code >= 200 && attempt.status_code < 300;
+  if (!ok)
+    span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? `HTTP ${attempt.status_code}` });
 }
 
 /** A failure that no later try can fix, or undefined. */

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { traceMetadata } from "@llmr/tracing";
 import type { JobsOptions } from "bullmq";
 import { Queue } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
@@ -151,9 +152,12 @@ export class WebhookDeliveries {
 
   async #queueTry(payload: DeliveryJob, jobKey: string, options: JobsOptions): Promise<void> {
     const data = DeliveryJobSchema.parse(payload);
+    // The trace it was queued under (the job's run, or a re-send's request) goes with it, when traced.
+    const metadata = traceMetadata();
     try {
       await this.queue.add("deliver", data, {
         ...options,
+        ...(metadata ? { telemetry: { metadata } } : {}),
         jobId: jobKey,
         backoff: { type: WEBHOOK_BACKOFF },
         // The delivery record is the history; BullMQ's copies are only kept for the dashboard.
