@@ -1,12 +1,15 @@
 import type { RouterConfig } from "@llmr/config";
-import type { DispatchGates, RedisClient } from "@llmr/core";
+import type { DispatchGates, RecoveredBatch, RedisClient } from "@llmr/core";
 import {
+  BatchStore,
+  createBatchNotifier,
   createDispatchGates,
   duplicateRedis,
   JobEventHub,
   JobEvents,
   JobStore,
   RedisKeys,
+  startBatchRecovery,
   TierQueues,
 } from "@llmr/core";
 import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
@@ -14,13 +17,14 @@ import { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 /** The Redis-backed parts the API's routes use, built once per process from the config. */
 export interface ApiServices {
   store: JobStore;
+  batches: BatchStore;
   events: JobEvents;
   hub: JobEventHub;
   queues: TierQueues;
   secrets: WebhookSecrets;
   deliveries: WebhookDeliveries;
   gates: DispatchGates;
-  /** Closes the queues and the event subscription (not `redis`, which the caller owns). */
+  /** Closes the queues, the event subscription and the batch recovery (not `redis`, which the caller owns). */
   close(): Promise<void>;
 }
 
@@ -29,11 +33,13 @@ export interface ApiServices {
  * subscribed connection can run nothing else), subscribed on first use. `onConnectionError`
  * receives the background connection errors of the queues and the subscriber, tagged with where
  * they came from (the Redis client reports the same outage already, so callers log them quietly).
+ * Every API process also finishes what a dead one left of a batch it was storing (`onBatchRecovered`).
  */
 export function createApiServices(
   redis: RedisClient,
   config: RouterConfig,
   onConnectionError: (error: Error, source: string) => void,
+  onBatchRecovered: (batch: RecoveredBatch) => void = () => undefined,
 ): ApiServices {
   const keys = new RedisKeys(config.redis.keyPrefix);
   const retention = { retentionSeconds: config.jobs.retentionSeconds };
@@ -48,8 +54,26 @@ export function createApiServices(
     scheduleScale: config.webhooks.scheduleScale,
     onError: (error) => onConnectionError(error, "webhook queue"),
   });
+  const batches = new BatchStore(redis, keys);
+  const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+  // A batch can finish here: its last items cancelled by a client.
+  const store = new JobStore(redis, keys, {
+    ...retention,
+    batches: {
+      onFinished: createBatchNotifier(batches, (delivery) => deliveries.enqueueDelivery(delivery)),
+      onError: (error) => onConnectionError(asError(error), "batch counts"),
+    },
+  });
+  const stopRecovery = startBatchRecovery(
+    { config, store, batches, queues },
+    {
+      onRecovered: onBatchRecovered,
+      onError: (error) => onConnectionError(asError(error), "batch recovery"),
+    },
+  );
   return {
-    store: new JobStore(redis, keys, retention),
+    store,
+    batches,
     events: new JobEvents(redis, keys, retention),
     hub,
     queues,
@@ -57,6 +81,7 @@ export function createApiServices(
     deliveries,
     gates: createDispatchGates(redis, config),
     close: async () => {
+      stopRecovery();
       await queues.close();
       await deliveries.close();
       await hub.close();

@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
-import type { DispatchGates, JobEventHub, JobEvents, JobStore, RedisClient, TierQueues } from "@llmr/core";
+import type {
+  BatchStore,
+  DispatchGates,
+  JobEventHub,
+  JobEvents,
+  JobStore,
+  RedisClient,
+  TierQueues,
+} from "@llmr/core";
 import {
   clusterStateFrom,
   countCancelledJob,
@@ -32,6 +40,7 @@ import { openApiDocument } from "./openapi/openapi-document.ts";
 import { REFERENCE_PAGE } from "./openapi/reference-page.ts";
 import { adminDeploymentsRouter } from "./routes/admin-deployments.ts";
 import { adminJobExplainRouter } from "./routes/admin-job-explain.ts";
+import { batchesRouter } from "./routes/batches.ts";
 import { healthRouter } from "./routes/health.ts";
 import { jobsRouter } from "./routes/jobs.ts";
 import { webhooksRouter } from "./routes/webhooks.ts";
@@ -40,6 +49,7 @@ export interface AppDeps {
   config: RouterConfig;
   redis: RedisClient;
   store: JobStore;
+  batches: BatchStore;
   queues: TierQueues;
   events: JobEvents;
   hub: JobEventHub;
@@ -132,6 +142,16 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(webhooksRouter(deps));
+  app.use(
+    batchesRouter({
+      ...deps,
+      onEnqueueDeferred: (batchId, error) =>
+        deps.logger.warn(
+          { err: error, batch_id: batchId },
+          "batch accepted; the recovery queues its remaining items",
+        ),
+    }),
+  );
 
   app.use((req, _res, next) => {
     next(new HttpError(404, "not_found_error", `no route ${req.method} ${req.path}`));

@@ -52,9 +52,14 @@ try {
   }
 }
 
-const services = createApiServices(redis, config, (error, source) =>
-  // The Redis client logs the outage itself; these repeat it per queue and subscriber.
-  logger.debug({ err: error, source }, "redis connection error"),
+const services = createApiServices(
+  redis,
+  config,
+  (error, source) =>
+    // The Redis client logs the outage itself; these repeat it per queue and subscriber.
+    logger.debug({ err: error, source }, "redis connection error"),
+  ({ batchId, action }) =>
+    logger.warn({ batch_id: batchId, action }, "recovered a batch left by a dead process"),
 );
 const app = createApp({ config, redis, ...services, apiKeys, operators, logger, tracing: tracing.enabled });
 

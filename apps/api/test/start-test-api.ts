@@ -26,6 +26,8 @@ export async function startTestApi(options: {
   admin?: Record<string, unknown>;
   /** The operator tokens this API accepts. @defaultValue [OPERATOR] */
   operatorTokens?: readonly string[];
+  /** The `webhooks` config section (e.g. private targets for a local receiver). */
+  webhooks?: Record<string, unknown>;
 }) {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
   doc.redis = { key_prefix: options.keyPrefix };
@@ -35,6 +37,7 @@ export async function startTestApi(options: {
     rate_limit: options.rateLimit ?? { requests_per_minute: 600_000, burst: 100_000 },
   };
   if (options.admin) doc.admin = options.admin;
+  if (options.webhooks) doc.webhooks = options.webhooks;
   const env = options.simulatorUrl ? { SIMULATOR_URL: options.simulatorUrl } : {};
   const config: RouterConfig = validateConfig(doc, "test", { env, requireProviderKeys: false });
 
@@ -70,6 +73,8 @@ export async function startTestApi(options: {
     url,
     config,
     store: services.store,
+    batches: services.batches,
+    deliveries: services.deliveries,
     queues: services.queues,
     events: services.events,
     logLines,

@@ -4,7 +4,9 @@ import type { JobRecord } from "@llmr/core";
 import {
   abortCancelledJobs,
   assertNoEviction,
+  BatchStore,
   closeTierWorkers,
+  createBatchNotifier,
   createDispatchGates,
   createRedis,
   describeWorkers,
@@ -94,7 +96,15 @@ try {
 const countProcessorEvent = createProcessorEventObserver(metrics, config);
 
 const keys = new RedisKeys(config.redis.keyPrefix);
-const store = new JobStore(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
+const batches = new BatchStore(redis, keys);
+const store = new JobStore(redis, keys, {
+  retentionSeconds: config.jobs.retentionSeconds,
+  // A batch finishes where its last item does, usually here: its batch.completed webhook is queued then.
+  batches: {
+    onFinished: (batchId) => notifyBatchFinished(batchId),
+    onError: (error, batchId) => logger.warn({ err: error, batch_id: batchId }, "batch counts not updated"),
+  },
+});
 const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
 const queues = new TierQueues(redis, config, {
   onError: (error, queue) => logger.warn({ err: error, queue }, "queue connection error"),
@@ -133,7 +143,10 @@ const deliveryWorker = startDeliveryWorker(redis, {
     observeDeliveryEvent(metrics, event);
   },
 });
+const notifyBatchFinished = createBatchNotifier(batches, (delivery) => deliveries.enqueueDelivery(delivery));
 const notifyFinished = async (record: JobRecord) => {
+  // Run again after a crash, this also counts a batch item whose count the crash cut off.
+  if (record.job.batch_id) await store.syncBatchItem(record.job.id);
   const url = record.request.webhook_url;
   if (!url) return;
   await deliveries.enqueueDelivery({

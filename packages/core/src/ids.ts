@@ -10,6 +10,11 @@ export function newJobId(now = Date.now()): string {
   return `job_${encodeTime(now)}${encodeRandom(16)}`;
 }
 
+/** A new public batch id: `batch_` + the same 26 characters as a job id (time-sortable, unguessable). */
+export function newBatchId(now = Date.now()): string {
+  return `batch_${encodeTime(now)}${encodeRandom(16)}`;
+}
+
 function encodeTime(ms: number): string {
   let out = "";
   let rest = ms;
@@ -29,3 +34,6 @@ function encodeRandom(length: number): string {
 
 /** A public job id as this router issues them (used to reject junk ids before touching Redis). */
 export const JOB_ID_PATTERN = /^job_[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** A public batch id as this router issues them. */
+export const BATCH_ID_PATTERN = /^batch_[0-9a-hjkmnp-tv-z]{26}$/;

@@ -1,6 +1,37 @@
+export type { BatchCompletedDelivery } from "./batches/batch-notifier.ts";
+export { createBatchNotifier } from "./batches/batch-notifier.ts";
+export type {
+  BatchCounts,
+  BatchResultLine,
+  BatchResultsEnd,
+  BatchStatus,
+  PublicBatch,
+} from "./batches/batch-object.ts";
+export { BatchObjectSchema, BatchResultLineSchema, BatchResultsEndSchema } from "./batches/batch-object.ts";
+export type { BatchRecoveryOptions, RecoveredBatch } from "./batches/batch-recovery.ts";
+export { recoverBatches, startBatchRecovery } from "./batches/batch-recovery.ts";
+export type { BatchOptions } from "./batches/batch-request.ts";
+export {
+  BatchDefaultsSchema,
+  BatchItemSchema,
+  BatchRequestSchema,
+  MAX_BATCH_ITEMS,
+  NDJSON_OPTIONS_OBJECT,
+} from "./batches/batch-request.ts";
+export { batchResults } from "./batches/batch-results.ts";
+export type { BatchEntry, BatchSource } from "./batches/batch-source.ts";
+export { jsonBatchSource, ndjsonBatchSource } from "./batches/batch-source.ts";
+export type { BatchItemEntry, BatchMeta } from "./batches/batch-store.ts";
+export { BatchStore, publicBatch } from "./batches/batch-store.ts";
+export type { CancelBatchDeps } from "./batches/cancel-batch.ts";
+export { cancelBatch } from "./batches/cancel-batch.ts";
+export { BATCH_CHUNK_ITEMS, enqueueBatch } from "./batches/enqueue-batch.ts";
+export type { BatchSubmitDeps, WebhookUrlCheck } from "./batches/submit-batch.ts";
+export { submitBatch } from "./batches/submit-batch.ts";
 export type { CancelDeps } from "./cancel-job.ts";
 export { cancelJob } from "./cancel-job.ts";
 export { attemptCostUsd, sumCostUsd } from "./cost.ts";
+export { BatchNotCancellableError } from "./errors/batch-not-cancellable-error.ts";
 export { JobNotCancellableError } from "./errors/job-not-cancellable-error.ts";
 export type { RequestIssue } from "./errors/request-validation-error.ts";
 export { RequestValidationError } from "./errors/request-validation-error.ts";
@@ -12,7 +43,7 @@ export { explainJob } from "./explain/explain-job.ts";
 export type { ExplainStep, JobExplanation } from "./explain/explanation-schema.ts";
 export { JobExplanationSchema } from "./explain/explanation-schema.ts";
 export { renderExplanationText } from "./explain/explanation-text.ts";
-export { JOB_ID_PATTERN, newJobId } from "./ids.ts";
+export { BATCH_ID_PATTERN, JOB_ID_PATTERN, newBatchId, newJobId } from "./ids.ts";
 export { JobEventHub } from "./job-event-hub.ts";
 export type { JobEvent, JobEventNotice, JobEventType } from "./job-events.ts";
 export { isAfter, JobEvents } from "./job-events.ts";
@@ -31,7 +62,7 @@ export type {
 export { TERMINAL_STATUSES } from "./job-record.ts";
 export type { ChatMessage, JobRequest, ResponseFormat } from "./job-request.ts";
 export { JobRequestSchema } from "./job-request.ts";
-export type { StoredRecord } from "./job-store.ts";
+export type { JobStoreOptions, StoredRecord } from "./job-store.ts";
 export { JobStore } from "./job-store.ts";
 export type { RoutedRequest } from "./normalize-request.ts";
 export { normalizeRequest } from "./normalize-request.ts";

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Result } from "ioredis";
+import type { BatchProgressOptions } from "./batches/batch-progress.ts";
+import { BatchProgress } from "./batches/batch-progress.ts";
 import type { JobRecord } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { RedisClient } from "./redis-connection.ts";
@@ -30,19 +32,34 @@ export interface StoredRecord {
   version: number;
 }
 
+/** Options of {@link JobStore}. */
+export interface JobStoreOptions {
+  /** How long a finished job (and a finished batch) stays readable, in seconds. */
+  retentionSeconds: number;
+  /** What this process does when a batch finishes (its webhook), and with failed count updates. */
+  batches?: Omit<BatchProgressOptions, "retentionSeconds">;
+}
+
 /**
  * The public job records, stored apart from BullMQ's jobs so a job keeps one id while it moves
- * between tier queues. Writes are compare-and-set on a version, so no update is ever lost.
+ * between tier queues. Writes are compare-and-set on a version, so no update is ever lost. A
+ * write that changes a batch item's status or cost is counted into its batch before `update`
+ * resolves, in every process that writes records, so a batch's counts follow its items.
  */
 export class JobStore {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #retentionMs: number;
+  readonly #batches: BatchProgress;
 
-  constructor(redis: RedisClient, keys: RedisKeys, options: { retentionSeconds: number }) {
+  constructor(redis: RedisClient, keys: RedisKeys, options: JobStoreOptions) {
     this.#redis = redis;
     this.#keys = keys;
     this.#retentionMs = options.retentionSeconds * 1000;
+    this.#batches = new BatchProgress(redis, keys, {
+      ...options.batches,
+      retentionSeconds: options.retentionSeconds,
+    });
     // Idempotent: several stores may share one client.
     redis.defineCommand("llmrUpdateRecord", { numberOfKeys: 1, lua: UPDATE_SCRIPT });
   }
@@ -83,10 +100,28 @@ export class JobStore {
         JSON.stringify(next),
         String(this.#ttlFor(next)),
       );
-      if (version >= 0) return next;
+      if (version >= 0) {
+        const before = stored.record.job;
+        if (
+          next.job.batch_id &&
+          (next.job.status !== before.status || next.job.cost_usd !== before.cost_usd)
+        ) {
+          await this.#batches.report(next, version);
+        }
+        return next;
+      }
       await sleep(Math.random() * Math.min(MAX_UPDATE_BACKOFF_MS, 2 ** round));
     }
     throw new Error(`job ${jobId}: too many concurrent updates`);
+  }
+
+  /**
+   * Counts a batch item's current record into its batch again (idempotent): for a worker that
+   * re-runs a finished job after a crash, which may have cut off the first count.
+   */
+  async syncBatchItem(jobId: string): Promise<void> {
+    const stored = await this.get(jobId);
+    if (stored?.record.job.batch_id) await this.#batches.report(stored.record, stored.version);
   }
 
   async delete(jobId: string): Promise<void> {
