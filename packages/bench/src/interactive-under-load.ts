@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JobRecord } from "@llmr/core";
 import { createRedis, JobRequestSchema, JobStore, RedisKeys, submitJob, TierQueues } from "@llmr/core";
-import { simMarker, startSimulator } from "@llmr/simulator";
+import { simMarker } from "@llmr/simulator";
+import { findFreePort, waitForOutput } from "@llmr/testing";
 import { benchConfig, writeBenchConfigFile } from "./bench-config.ts";
 import { startChildApp } from "./child-app.ts";
 import type { ScenarioResult } from "./results.ts";
@@ -29,14 +30,27 @@ const ENQUEUE_CONCURRENCY = 64;
  * Scenario 3: interactive enqueue-to-start wait (the job's `started_at - created_at`) with the
  * workers idle, then while a backlog of batch jobs drains through the same tier on the same
  * worker process; and the batch backlog's drain rate alone vs with the interactive trickle.
- * The worker is a separate process (apps/worker); jobs are submitted through `submitJob` from
- * here, so the API's own throughput does not pace the backlog.
+ * The worker (one process serving the tier's two classes, as `npm start` and the k8s manifests
+ * run it) and the simulator are processes of their own; jobs are submitted through `submitJob`
+ * from here, so the API's own throughput does not pace the backlog.
  */
 export async function runInteractiveUnderLoad(options: InteractiveUnderLoadOptions): Promise<ScenarioResult> {
   const counts = options.quick
     ? { batchJobs: 400, interactiveJobs: 30 }
     : { batchJobs: 10_000, interactiveJobs: 400 };
-  const simulator = await startSimulator({ port: 0, latencyScale: 0 });
+  // The simulator answers from a process of its own: in this one, serving the backlog's calls
+  // would delay the interactive submissions whose wait is being measured.
+  const simulatorPort = await findFreePort();
+  const simulatorProcess = startChildApp({
+    name: "simulator",
+    script: "apps/simulator/src/main.ts",
+    env: { SIMULATOR_PORT: String(simulatorPort), SIMULATOR_LATENCY_SCALE: "0" },
+  });
+  const simulator = { url: `http://127.0.0.1:${simulatorPort}`, close: () => simulatorProcess.stop() };
+  await waitForOutput(simulatorProcess, "listening on").catch(async (error: unknown) => {
+    await simulatorProcess.stop();
+    throw error;
+  });
   const keyPrefix = `bench-${randomUUID()}`;
   // The tier's slots as shipped (interactive work has its own): part of what is measured.
   const configPath = writeBenchConfigFile(keyPrefix);
