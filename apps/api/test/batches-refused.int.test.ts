@@ -1,7 +1,7 @@
 import { redisFixture } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postBatch } from "./batch-test-stack.ts";
-import { startTestApi } from "./start-test-api.ts";
+import { auth, KEY_A, startTestApi } from "./start-test-api.ts";
 
 const redis = redisFixture();
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -110,5 +110,41 @@ describe("a refused batch", () => {
     const empty = await postBatch(api.url, "\n", { ndjson: true });
     expect(empty.body.error?.message).toBe("items: the batch holds no items");
     expect(await storedKeys()).toEqual(before);
+  });
+
+  it("leaves nothing stored when the client goes away mid-upload", async () => {
+    const before = await storedKeys();
+    const aborted = new AbortController();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Two chunks' worth of valid items, then the client stops sending and goes away.
+        if (sent >= 1_200) {
+          aborted.abort();
+          return;
+        }
+        const lines = Array.from({ length: 100 }, (_, i) =>
+          JSON.stringify({ custom_id: `c${sent + i}`, input: "x" }),
+        );
+        sent += 100;
+        controller.enqueue(new TextEncoder().encode(`${lines.join("\n")}\n`));
+      },
+    });
+    await expect(
+      fetch(`${api.url}/v1/batches`, {
+        method: "POST",
+        headers: { ...auth(KEY_A), "content-type": "application/x-ndjson" },
+        body,
+        duplex: "half",
+        signal: aborted.signal,
+      } as RequestInit),
+    ).rejects.toThrow();
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await storedKeys()).length !== before.length) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await storedKeys()).toEqual(before);
+    // A client's doing, not the server's: no error is logged for it.
+    expect(api.logLines.join("")).not.toContain("unhandled error");
   });
 });

@@ -50,5 +50,13 @@ describe("/openapi.json", () => {
     expect(Object.keys(document.paths["/v1/jobs"]?.post?.responses ?? {})).toEqual(
       expect.arrayContaining(["202", "400", "401", "413", "415", "422", "429", "503"]),
     );
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/batches",
+        "/v1/batches/{id}",
+        "/v1/batches/{id}/results",
+        "/v1/batches/{id}/cancel",
+      ]),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { RouterConfig } from "@llmr/config";
 import { inSpan } from "@llmr/tracing";
+import { buildJobRecord } from "./build-job-record.ts";
 import { StorageUnavailableError } from "./errors/storage-unavailable-error.ts";
 import { newJobId } from "./ids.ts";
 import type { JobEvents } from "./job-events.ts";
@@ -37,38 +38,12 @@ async function storeAndQueue(deps: SubmitDeps, tenant: string, request: JobReque
   const routed = normalizeRequest(request, deps.config, tenant);
   const now = (deps.now ?? (() => new Date()))();
   const id = newJobId(now.getTime());
-  const record: JobRecord = {
+  const record = buildJobRecord(routed, {
+    id,
     tenant,
-    request: routed.request,
-    route: routed.route,
-    hop: 1,
-    deadline_at: new Date(
-      now.getTime() + deps.config.jobs.deadlineSeconds[routed.class] * 1000,
-    ).toISOString(),
-    job: {
-      id,
-      object: "job",
-      status: "queued",
-      class: routed.class,
-      task: routed.task,
-      tier: routed.initialTier.name,
-      routing: {
-        initial_tier: routed.initialTier.name,
-        max_tier: routed.maxTier.name,
-        reason: routed.reason,
-        escalations: [],
-      },
-      result: null,
-      attempts: [],
-      cost_usd: 0,
-      error: null,
-      metadata: routed.metadata,
-      batch_id: null,
-      created_at: now.toISOString(),
-      started_at: null,
-      finished_at: null,
-    },
-  };
+    createdAt: now,
+    deadlineAt: new Date(now.getTime() + deps.config.jobs.deadlineSeconds[routed.class] * 1000),
+  });
 
   try {
     await deps.store.create(record);

@@ -1,5 +1,6 @@
 import { ErrorEnvelopeSchema, JobExplanationSchema, JobObjectSchema, JobRequestSchema } from "@llmr/core";
 import { z } from "zod";
+import { batchPaths, batchSchemas } from "./batch-paths.ts";
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +42,7 @@ export function openApiDocument(serverUrl?: string): Json {
         Job: schema(JobObjectSchema, "output"),
         Error: schema(ErrorEnvelopeSchema, "output"),
         JobExplanation: schema(JobExplanationSchema, "output"),
+        ...batchSchemas(),
       },
     },
     paths: {
@@ -167,6 +169,7 @@ export function openApiDocument(serverUrl?: string): Json {
           },
         },
       },
+      ...batchPaths(),
       "/healthz": {
         get: {
           operationId: "health",

@@ -35,16 +35,28 @@ export function batchesRouter(deps: BatchesRouteDeps): Router {
   const router = Router();
 
   router.post("/v1/batches", async (req, res) => {
-    const batch = await submitBatch(
-      {
-        ...deps,
-        // Webhook URLs are user input aimed at our network: refused unless every address is public.
-        checkWebhookUrl: (url) =>
-          checkWebhookUrl(url, { allowPrivate: deps.config.webhooks.allowPrivateTargets }),
-      },
-      res.locals.tenant,
-      await batchSource(req, deps.config.api.bodyLimitBytes),
-    );
+    const submit = async () =>
+      submitBatch(
+        {
+          ...deps,
+          // Webhook URLs are user input aimed at our network: refused unless every address is public.
+          checkWebhookUrl: (url) =>
+            checkWebhookUrl(url, { allowPrivate: deps.config.webhooks.allowPrivateTargets }),
+        },
+        res.locals.tenant,
+        await batchSource(req, deps.config.api.bodyLimitBytes),
+      );
+    const batch = await submit().catch((error: unknown) => {
+      // The client went away mid-upload: the staged part is deleted; nobody reads this answer.
+      if (req.is("application/x-ndjson") && !req.complete) {
+        throw new HttpError(
+          400,
+          "invalid_request_error",
+          "the upload ended before its last line; nothing was stored",
+        );
+      }
+      throw error;
+    });
     req.log.info(
       { batch_id: batch.id, tenant: res.locals.tenant, items: batch.counts.total },
       `batch accepted: ${batch.counts.total} items`,
