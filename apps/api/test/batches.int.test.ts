@@ -192,6 +192,26 @@ describe("a batch's life", () => {
     }
   });
 
+  it("fails an item that cannot finish by complete_by with deadline_exceeded, the batch still completing", async () => {
+    const slow = `${simMarker({ latency_ms: 5_000 })} Take long.`;
+    const completeBy = new Date(Date.now() + 1_500).toISOString();
+    const { body: batch } = await postBatch(url, {
+      items: [
+        { custom_id: "quick", input: "fast one" },
+        { custom_id: "late", input: slow },
+      ],
+      complete_by: completeBy,
+    });
+    const done = await waitForBatch(url, batch.id, (b) => b.status === "completed");
+    expect(done.counts).toMatchObject({ succeeded: 1, failed: 1 });
+    const results = await readResults(url, batch.id);
+    expect(results.lines[1]).toMatchObject({
+      custom_id: "late",
+      status: "failed",
+      error: { type: "deadline_exceeded", message: expect.stringContaining(completeBy) },
+    });
+  });
+
   it("takes an NDJSON upload whose first line holds the batch's options", async () => {
     const lines = [
       { object: "batch.options", defaults: { max_output_tokens: 32, metadata: { run: "nightly" } } },

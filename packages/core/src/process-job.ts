@@ -210,7 +210,10 @@ export function createJobProcessor(deps: ProcessorDeps) {
     const deadlineAt = record.deadline_at ? Date.parse(record.deadline_at) : Number.POSITIVE_INFINITY;
     if (now().getTime() >= deadlineAt) {
       const seconds = deps.config.jobs.deadlineSeconds[record.job.class];
-      const message = `the job did not finish within its deadline (${seconds} s for ${record.job.class} jobs)`;
+      // A batch item's deadline may be its batch's complete_by, or run from its not_before.
+      const message = record.job.batch_id
+        ? `the job did not finish by its deadline, ${record.deadline_at} (${seconds} s for batch jobs from when they may start, or the batch's complete_by if earlier)`
+        : `the job did not finish within its deadline (${seconds} s for ${record.job.class} jobs)`;
       const failed = await failWithoutAttempt(deps, record, { type: "deadline_exceeded", message }, now());
       if (failed)
         emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job, transitioned: true });

@@ -138,11 +138,12 @@ export async function submitBatch(
 
     for await (const entry of source.entries) {
       seen++;
-      if (issues.length >= MAX_ISSUES) continue; // read to the end, so the client sees the answer
       if (seen > MAX_BATCH_ITEMS) {
+        // Not read to its end: past the limit the rest is not worth receiving (the answer may be lost).
         issues.push({ param: entry.where, message: `a batch holds at most ${MAX_BATCH_ITEMS} items` });
-        continue;
+        break;
       }
+      if (issues.length >= MAX_ISSUES) continue; // read to the end, so the client sees the answer
       if ("issue" in entry) {
         issues.push(entry.issue);
         continue;
