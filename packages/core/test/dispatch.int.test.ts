@@ -32,6 +32,8 @@ function startRouter(edit: (doc: Doc) => void) {
       const { queued, finished } = await router.submit({ input });
       return { id: queued.id, finished };
     },
+    /** Queues a batch-class job; resolves with its id once it is stored. */
+    submitBatch: async (input: string) => (await router.submit({ input, class: "batch" })).queued.id,
     close: router.close,
   };
 }
@@ -157,5 +159,30 @@ describe("shared RPM budgets", () => {
       router = undefined;
       await strict.close();
     }
+  });
+});
+
+describe("interactive work isolated from a batch backlog", () => {
+  it("starts an interactive job at once while batch jobs hold every batch slot and more wait", async () => {
+    router = startRouter((doc) => {
+      (doc.tiers[0] as Record<string, unknown>).concurrency = { interactive: 2, batch: 2 };
+    });
+    // Ten slow batch calls on two batch slots: a backlog that takes seconds to drain.
+    const batch = router;
+    const backlog = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        batch.submitBatch(`${simMarker({ latency_ms: 1_000 })} Batch question ${i}`),
+      ),
+    );
+    const submittedAt = Date.now();
+    const interactive = await (await router.run("An interactive question")).finished;
+    const startedAfterMs = Date.parse(interactive.started_at ?? "") - submittedAt;
+    // Its own slots and its reserved budget: it neither queues behind the backlog nor waits a call.
+    expect(interactive.status).toBe("succeeded");
+    expect(startedAfterMs).toBeLessThan(500);
+    const stillWaiting = await Promise.all(
+      backlog.map(async (id) => (await batch.store.get(id))?.record.job.status),
+    );
+    expect(stillWaiting.filter((status) => status === "queued").length).toBeGreaterThanOrEqual(6);
   });
 });
