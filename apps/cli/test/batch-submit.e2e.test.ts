@@ -1,0 +1,137 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findFreePort, redisFixture } from "@llmr/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliStack } from "./cli-stack.ts";
+import { runLlmr, sampleDocument, startCliStack } from "./cli-stack.ts";
+
+const API_KEY = "llmr_e2e_cli_0123456789abcdef0123456789ab";
+const redis = redisFixture();
+let stack: CliStack;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startCliStack(redis, API_KEY);
+  env = { LLMR_API_URL: stack.apiUrl, LLMR_API_KEY: API_KEY, LLMR_POLL_INTERVAL_MS: "200" };
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function docs(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "llmr-cli-e2e-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(root, name, ".."), { recursive: true });
+    writeFileSync(join(root, name), text);
+  }
+  return root;
+}
+
+describe("llmr batch submit <folder> --task summarize --wait, against the API, worker and simulator processes", () => {
+  it("writes <name>.summary.md next to each input and exits 0 when every item succeeded", async () => {
+    const root = docs({
+      "alpha.txt": sampleDocument("alpha"),
+      "beta.md": sampleDocument("beta"),
+      "sub/gamma.txt": sampleDocument("gamma"),
+    });
+    const run = await runLlmr(["batch", "submit", root, "--task", "summarize", "--wait"], env);
+    expect(run.code, run.stderr).toBe(0);
+
+    const id = run.stdout.trim();
+    expect(id).toMatch(/^batch_/);
+    expect(run.stderr).toContain(`submitted 3 items as ${id}`);
+    expect(run.stderr).toMatch(new RegExp(`batch ${id} completed: 3 succeeded, 0 failed of 3 · \\$`));
+    expect(run.stderr).toContain(`wrote 3 results to ${root}`);
+    // Not a terminal: plain progress lines, no escape codes, and never the key.
+    expect(run.stderr).toMatch(/3\/3 done · 0 failed · \$[\d.]+ · ETA/);
+    expect(run.stderr + run.stdout).not.toContain("\x1b");
+    expect(run.stderr + run.stdout).not.toContain(API_KEY);
+
+    for (const [summary, topic] of [
+      ["alpha.summary.md", "alpha"],
+      ["beta.summary.md", "beta"],
+      ["sub/gamma.summary.md", "gamma"],
+    ]) {
+      const text = readFileSync(join(root, summary ?? ""), "utf8");
+      expect(text.trim().length, summary).toBeGreaterThan(0);
+      expect(text, summary).toContain(topic ?? "");
+    }
+
+    // The same results again, as JSONL on stdout, in item order.
+    const results = await runLlmr(["batch", "results", id], env);
+    expect(results.code).toBe(0);
+    const lines = results.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { custom_id: string; status: string });
+    expect(lines.map((line) => [line.custom_id, line.status])).toEqual([
+      ["alpha.txt", "succeeded"],
+      ["beta.md", "succeeded"],
+      ["sub/gamma.txt", "succeeded"],
+    ]);
+  });
+
+  it("exits 1 when an item fails, writes the others into --out DIR and names the failed one", async () => {
+    const root = docs({
+      "good.txt": sampleDocument("good"),
+      "bad.txt": `${sampleDocument("bad")} [[sim fault=400]]`,
+    });
+    const out = join(root, "summaries");
+    const run = await runLlmr(["batch", "submit", root, "--wait", "--out", out], env);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/completed: 1 succeeded, 1 failed of 2/);
+    expect(run.stderr).toMatch(/failed: bad\.txt: /);
+    expect(readdirSync(out)).toEqual(["good.summary.md"]);
+    expect(readdirSync(root).sort()).toEqual(["bad.txt", "good.txt", "summaries"]);
+  });
+
+  it("a .jsonl input: results as <file>.results.jsonl; status and cancel of a finished batch", async () => {
+    const root = docs({
+      "items.jsonl": `${JSON.stringify({ custom_id: "q1", input: "Name three primary colours." })}\n`,
+    });
+    const run = await runLlmr(["batch", "submit", join(root, "items.jsonl"), "--wait"], env);
+    expect(run.code, run.stderr).toBe(0);
+    const [line] = readFileSync(join(root, "items.results.jsonl"), "utf8").trim().split("\n");
+    expect(JSON.parse(line ?? "")).toMatchObject({ custom_id: "q1", status: "succeeded" });
+
+    const id = run.stdout.trim();
+    const status = await runLlmr(["batch", "status", id], env);
+    expect(status).toMatchObject({ code: 0 });
+    expect(status.stdout).toMatch(new RegExp(`^${id} completed: 1 succeeded, 0 failed`));
+    // Cancelling a finished batch is the API's 409: shown with its type and message, exit 3.
+    const cancel = await runLlmr(["batch", "cancel", id], env);
+    expect(cancel.code).toBe(3);
+    expect(cancel.stderr).toMatch(/^llmr: API error 409 conflict_error: /);
+  });
+
+  it("jobs submit --wait prints the answer; API and usage errors have their exit codes", async () => {
+    const job = await runLlmr(["jobs", "submit", "--input", "Name three primary colours.", "--wait"], env);
+    expect(job.code, job.stderr).toBe(0);
+    expect(job.stdout.trim().length).toBeGreaterThan(0);
+    expect(job.stderr).toMatch(/^job job_\S+ succeeded on \S+ · \$/m);
+
+    const badKey = await runLlmr(["batch", "status", "batch_nope"], {
+      ...env,
+      LLMR_API_KEY: "llmr_wrong_key_0123456789",
+    });
+    expect(badKey.code).toBe(3);
+    expect(badKey.stderr).toMatch(/API error 401 authentication_error/);
+    expect(badKey.stderr).not.toContain("llmr_wrong_key_0123456789");
+
+    const unknown = await runLlmr(["batch", "status", "batch_nope"], env);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/API error 404 not_found_error/);
+
+    const invalid = await runLlmr(["jobs", "submit", "--input", "hi", "--task", "no-such-task"], env);
+    expect(invalid.code).toBe(3);
+    expect(invalid.stderr).toMatch(/API error 400 invalid_request_error: .*\(param: task\)/);
+
+    expect((await runLlmr(["batch", "frobnicate"], env)).code).toBe(2);
+    const nobody = `http://127.0.0.1:${await findFreePort()}`;
+    const down = await runLlmr(["jobs", "get", "job_x"], { ...env, LLMR_API_URL: nobody });
+    expect(down.code).toBe(4);
+    expect(down.stderr).toContain(`cannot reach the API at ${nobody}: ECONNREFUSED`);
+  });
+});
