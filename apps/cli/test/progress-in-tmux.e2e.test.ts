@@ -89,3 +89,49 @@ describe.skipIf(!TMUX && !MUST_RUN)("llmr batch submit --wait in a terminal (tmu
     expect(readdirSync(root).filter((name) => name.endsWith(".summary.md"))).toHaveLength(ITEMS);
   });
 });
+
+describe.skipIf(!TMUX && !MUST_RUN)("Ctrl-C while llmr waits in a terminal (tmux)", () => {
+  it("stops waiting with exit 130 and says how to follow or cancel; the batch keeps running", async () => {
+    const root = mkdtempSync(join(tmpdir(), "llmr-cli-tmux-"));
+    for (let i = 0; i < ITEMS; i++) {
+      writeFileSync(
+        join(root, `doc-${i}.txt`),
+        `${sampleDocument(`memo ${i}`)} [[sim latency_ms=${CALL_MS}]]`,
+      );
+    }
+    const env = `LLMR_API_URL=${stack?.apiUrl} LLMR_API_KEY=${API_KEY} LLMR_POLL_INTERVAL_MS=200`;
+    // The shell traps SIGINT so that it lives on to print the CLI's exit code, as a login shell would.
+    const command = `trap : INT; cd ${REPO_ROOT} && env ${env} ${process.execPath} ${LLMR_BIN} batch submit ${root} --wait; echo "exit=$?"; sleep 600`;
+    tmux("new-session", "-d", "-s", "interrupt", "-x", "120", "-y", "30", command);
+    const pane = () => tmux("capture-pane", "-p", "-t", "interrupt");
+    const until = async (test: (text: string) => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!test(pane())) {
+        if (Date.now() > deadline) throw new Error(`the pane shows:\n${pane()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return pane();
+    };
+
+    const waiting = await until((text) => /\d+\/12 done/.test(text));
+    const id = /submitted 12 items as (batch_\w+)/.exec(waiting)?.[1];
+    expect(id).toBeDefined();
+    tmux("send-keys", "-t", "interrupt", "C-c");
+
+    const after = await until((text) => text.includes("exit="));
+    expect(after).toContain(`llmr: stopped waiting; batch ${id} keeps running on the server.`);
+    expect(after).toContain(`follow again: llmr batch status ${id} --wait`);
+    expect(after).toContain(`cancel it:    llmr batch cancel ${id}`);
+    expect(after).toContain("exit=130");
+
+    // Not cancelled: every item still runs to the end.
+    const headers = { authorization: `Bearer ${API_KEY}` };
+    let batch: { status: string; counts: { succeeded: number; cancelled: number } } | undefined;
+    const deadline = Date.now() + 30_000;
+    while (batch?.status !== "completed" && Date.now() < deadline) {
+      batch = await (await fetch(`${stack?.apiUrl}/v1/batches/${id}`, { headers })).json();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(batch).toMatchObject({ status: "completed", counts: { succeeded: ITEMS, cancelled: 0 } });
+  });
+});
