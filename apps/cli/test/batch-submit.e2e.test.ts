@@ -106,6 +106,56 @@ describe("llmr batch submit <folder> --task summarize --wait, against the API, w
     expect(cancel.stderr).toMatch(/^llmr: API error 409 conflict_error: /);
   });
 
+  it("--window: a batch for a later window does not start; cancelled, its status --wait and results exit 5", async () => {
+    const startHour = (new Date().getUTCHours() + 2) % 24;
+    const hh = (hour: number) => String(hour).padStart(2, "0");
+    const window = `${hh(startHour)}:00-${hh((startHour + 1) % 24)}:00@UTC`;
+    const root = docs({ "later.txt": sampleDocument("later") });
+    const run = await runLlmr(["batch", "submit", root, "--window", window], env);
+    expect(run.code, run.stderr).toBe(0);
+    const id = run.stdout.trim();
+    expect(run.stderr).toMatch(
+      new RegExp(`submitted 1 items as ${id} \\(starts \\d{4}-\\d\\d-\\d\\dT${hh(startHour)}:00:00`),
+    );
+    expect(run.stderr).toContain(`follow: llmr batch status ${id} --wait`);
+
+    const status = await runLlmr(["batch", "status", id, "--json"], env);
+    const batch = JSON.parse(status.stdout) as { status: string; not_before: string; complete_by: string };
+    expect(batch.status).toBe("queued");
+    expect(Date.parse(batch.complete_by) - Date.parse(batch.not_before)).toBe(3_600_000);
+    expect(Date.parse(batch.not_before)).toBeGreaterThan(Date.now());
+
+    const cancel = await runLlmr(["batch", "cancel", id], env);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toMatch(new RegExp(`^${id} cancelled: 0 succeeded, 0 failed, 1 cancelled`));
+    expect((await runLlmr(["batch", "status", id, "--wait"], env)).code).toBe(5);
+    const results = await runLlmr(["batch", "results", id, "--out", join(root, "out")], env);
+    expect(results.code, results.stderr).toBe(5);
+    expect(results.stderr).toContain("failed: later.txt: ");
+  });
+
+  it("a .jsonl line the API refuses: its 400 names the line and field, exit 3", async () => {
+    const root = docs({ "items.jsonl": '{"custom_id":"ok","input":"Hi"}\n{"custom_id":"bad","input":42}\n' });
+    const run = await runLlmr(["batch", "submit", join(root, "items.jsonl")], env);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^llmr: API error 400 invalid_request_error: .*\(param: lines\[\d+\]\.input\)/m,
+    );
+    expect(run.stdout).toBe("");
+  });
+
+  it("jobs submit prints the id; jobs wait long-polls it to the answer; jobs get shows the object", async () => {
+    const submitted = await runLlmr(["jobs", "submit", "--input", "Name a colour.", "--class", "batch"], env);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const id = submitted.stdout.trim();
+    expect(id).toMatch(/^job_/);
+    const waited = await runLlmr(["jobs", "wait", id], env);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stdout.trim().length).toBeGreaterThan(0);
+    const got = await runLlmr(["jobs", "get", id], env);
+    expect(JSON.parse(got.stdout)).toMatchObject({ id, object: "job", status: "succeeded", class: "batch" });
+  });
+
   it("jobs submit --wait prints the answer; API and usage errors have their exit codes", async () => {
     const job = await runLlmr(["jobs", "submit", "--input", "Name three primary colours.", "--wait"], env);
     expect(job.code, job.stderr).toBe(0);

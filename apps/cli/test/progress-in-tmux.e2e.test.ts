@@ -129,7 +129,7 @@ describe.skipIf(!TMUX && !MUST_RUN)("Ctrl-C while llmr waits in a terminal (tmux
     let batch: { status: string; counts: { succeeded: number; cancelled: number } } | undefined;
     const deadline = Date.now() + 30_000;
     while (batch?.status !== "completed" && Date.now() < deadline) {
-      batch = await (await fetch(`${stack?.apiUrl}/v1/batches/${id}`, { headers })).json();
+      batch = (await (await fetch(`${stack?.apiUrl}/v1/batches/${id}`, { headers })).json()) as typeof batch;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(batch).toMatchObject({ status: "completed", counts: { succeeded: ITEMS, cancelled: 0 } });
