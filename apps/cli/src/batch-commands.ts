@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { BatchObject } from "./api-types.ts";
 import type { BatchOptionsLine } from "./batch-input.ts";
-import { folderInputs, folderLines, inputKind, jsonlLines } from "./batch-input.ts";
+import { folderInputs, folderLines, inputKind, jsonlLines, renameLines } from "./batch-input.ts";
 import type { CliContext } from "./cli-context.ts";
 import type { FlagValues } from "./command-line.ts";
 import { instantFlag, stringFlag } from "./command-line.ts";
@@ -29,9 +29,20 @@ export async function batchSubmit(
     names = await folderInputs(path);
     if (names.length === 0) throw new UsageError(`${input}: no .txt or .md files in this folder`);
   }
-  const lines = kind === "folder" ? folderLines(path, names, options) : jsonlLines(path, options);
+  const layout = { prepended: false };
+  const lines = kind === "folder" ? folderLines(path, names, options) : jsonlLines(path, options, layout);
+  // The API numbers the uploaded lines; say which file, or which line of the user's .jsonl, it means.
+  const lineOf = (n: number) =>
+    n === 1 && (kind === "folder" || layout.prepended)
+      ? "the batch options (flags)"
+      : kind === "folder"
+        ? `"${names[n - 2] ?? `lines[${n}]`}"`
+        : `line ${layout.prepended ? n - 1 : n}`;
   const batch = await ctx.client
     .submitBatch(lines)
+    .catch((error: unknown) => {
+      throw renameLines(error, lineOf);
+    })
     .catch(interruptedDuring("the upload; nothing was submitted"));
   ctx.stdout.write(`${batch.id}\n`);
   const when = batch.not_before ? ` (starts ${batch.not_before})` : "";

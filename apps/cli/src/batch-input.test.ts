@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { folderInputs, folderLines, jsonlLines, summaryPath } from "./batch-input.ts";
+import { folderInputs, folderLines, jsonlLines, renameLines, summaryPath } from "./batch-input.ts";
+import { ApiError } from "./exit-codes.ts";
 
 async function collect(lines: AsyncIterable<string>): Promise<unknown[]> {
   const parsed: unknown[] = [];
@@ -62,15 +63,39 @@ describe("a folder as NDJSON", () => {
 });
 
 describe("a .jsonl file as NDJSON", () => {
-  it("sends its items as they are, after an options line of the flags", async () => {
+  it("sends its lines as they are (blank ones too: the API numbers lines as the file does), after an options line", async () => {
     const root = folder({ "items.jsonl": '{"custom_id":"x","input":"X"}\n\n{"custom_id":"y","input":"Y"}' });
-    expect(await collect(jsonlLines(join(root, "items.jsonl"), { defaults: { task: "summarize" } }))).toEqual(
-      [
-        { object: "batch.options", defaults: { task: "summarize" } },
-        { custom_id: "x", input: "X" },
-        { custom_id: "y", input: "Y" },
-      ],
+    const layout = { prepended: false };
+    const lines: string[] = [];
+    for await (const line of jsonlLines(
+      join(root, "items.jsonl"),
+      { defaults: { task: "summarize" } },
+      layout,
+    )) {
+      lines.push(line);
+    }
+    expect(lines).toEqual([
+      JSON.stringify({ object: "batch.options", defaults: { task: "summarize" } }),
+      '{"custom_id":"x","input":"X"}',
+      "",
+      '{"custom_id":"y","input":"Y"}',
+    ]);
+    expect(layout.prepended).toBe(true);
+  });
+
+  it("an API error's lines[N] is renamed to what the user knows (a file, a line of theirs)", () => {
+    const error = new ApiError(400, {
+      type: "invalid_request_error",
+      message: "lines[3].input: must be a string, not a number",
+      param: "lines[3].input",
+    });
+    const renamed = renameLines(error, (n) => `line ${n - 1}`) as ApiError;
+    expect(renamed.message).toBe(
+      "API error 400 invalid_request_error: line 2: input: must be a string, not a number (param: line 2: input)",
     );
+    expect(renamed.status).toBe(400);
+    const other = new Error("boom");
+    expect(renameLines(other, String)).toBe(other);
   });
 
   it("merges the flags into the file's own options line (the flags win)", async () => {

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
-import { UsageError } from "./exit-codes.ts";
+import { ApiError, UsageError } from "./exit-codes.ts";
 
 /**
  * What `llmr batch submit` uploads: NDJSON lines produced one at a time, so a folder of thousands
@@ -51,17 +51,22 @@ export async function* folderLines(
 }
 
 /**
- * The lines of a `.jsonl` file as they are, read line by line; the CLI's options are merged into
- * the file's own `batch.options` first line (the command line wins) or sent before its items.
+ * The lines of a `.jsonl` file as they are, read line by line (blank ones too, so the API's line
+ * numbers stay the file's); the CLI's options are merged into the file's own `batch.options` first
+ * line (the command line wins) or sent before its items, which `layout.prepended` then records.
  */
-export async function* jsonlLines(file: string, options: BatchOptionsLine): AsyncGenerator<string> {
+export async function* jsonlLines(
+  file: string,
+  options: BatchOptionsLine,
+  layout: { prepended: boolean } = { prepended: false },
+): AsyncGenerator<string> {
   const lines = createInterface({
     input: createReadStream(file, "utf8"),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
   let first = true;
+  let items = 0;
   for await (const line of lines) {
-    if (line.trim() === "") continue;
     if (first) {
       first = false;
       const own = ownOptions(line);
@@ -70,11 +75,32 @@ export async function* jsonlLines(file: string, options: BatchOptionsLine): Asyn
         yield optionsLine({ ...own, ...given, defaults: { ...own.defaults, ...options.defaults } });
         continue;
       }
+      layout.prepended = true;
       yield optionsLine(options);
     }
+    if (line.trim() !== "") items += 1;
     yield line;
   }
-  if (first) throw new UsageError(`${file} holds no items`);
+  if (items === 0) throw new UsageError(`${file} holds no items`);
+}
+
+/**
+ * An API error about the upload with its `lines[N]` named as the user knows them: the file of a
+ * folder, or the line of the .jsonl file (`lineOf` maps the uploaded line number, 1-based).
+ */
+export function renameLines(error: unknown, lineOf: (uploaded: number) => string): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const rename = (text: string) =>
+    text.replace(
+      /lines\[(\d+)\](\.?)/g,
+      (_, n: string, dot: string) => `${lineOf(Number(n))}${dot ? ": " : ""}`,
+    );
+  const { param, message, type } = error.body;
+  return new ApiError(error.status, {
+    type,
+    message: rename(message),
+    ...(param ? { param: rename(param) } : {}),
+  });
 }
 
 /** What `batch submit` was given: a folder of documents or a .jsonl file of items. */

@@ -139,9 +139,16 @@ describe("llmr batch submit <folder> --task summarize --wait, against the API, w
     const run = await runLlmr(["batch", "submit", join(root, "items.jsonl")], env);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(
-      /^llmr: API error 400 invalid_request_error: .*\(param: lines\[\d+\]\.input\)/m,
+      /^llmr: API error 400 invalid_request_error: line 2: input: must be a string.*\(param: line 2: input\)$/m,
     );
     expect(run.stdout).toBe("");
+  });
+
+  it("a document over the API's line limit (1 MiB): the 400 names its file, exit 3", async () => {
+    const root = docs({ "a.txt": sampleDocument("a"), "huge.txt": "word ".repeat(300_000) });
+    const run = await runLlmr(["batch", "submit", root], env);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^llmr: API error 400 invalid_request_error: .*"huge\.txt"/m);
   });
 
   it("jobs submit prints the id; jobs wait long-polls it to the answer; jobs get shows the object", async () => {
