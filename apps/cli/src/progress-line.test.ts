@@ -78,6 +78,19 @@ describe("ProgressReporter", () => {
     expect(writes[2]).toBe("\n");
   });
 
+  it("a note ends the live line, stands on its own, and the next sample is drawn at once", () => {
+    const { writes, reporter, advance } = capture(true);
+    reporter.update(sample(0, 1));
+    reporter.note("cannot reach the API; retrying");
+    advance(10);
+    reporter.update(sample(10, 2));
+    expect(writes.slice(1)).toEqual([
+      "\n",
+      "cannot reach the API; retrying\n",
+      expect.stringMatching(/^\r\[#?-+\] 2\/40 done/),
+    ]);
+  });
+
   it("elsewhere writes plain lines (no escape codes) every 10 s, and always when forced (the end)", () => {
     const { writes, reporter, advance } = capture(false);
     reporter.update(sample(0, 0));

@@ -47,6 +47,13 @@ export class ProgressReporter {
     }
   }
 
+  /** A line of its own between progress lines (the live line is redrawn after it). */
+  note(text: string): void {
+    this.finish();
+    this.#out.write(`${text}\n`);
+    this.#lastDrawMs = Number.NEGATIVE_INFINITY;
+  }
+
   /** Ends the live line so that what follows starts on a line of its own. */
   finish(): void {
     if (this.#tty && this.#drawn) this.#out.write("\n");

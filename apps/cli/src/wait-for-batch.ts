@@ -35,7 +35,11 @@ export async function waitForBatch(
       outageSince = undefined;
     } catch (error) {
       if (!isTransient(error)) throw error;
-      outageSince ??= Date.now();
+      if (outageSince === undefined) {
+        outageSince = Date.now();
+        const message = error instanceof Error ? error.message : String(error);
+        reporter.note(`${message}; retrying for up to ${Math.round(outageBudgetMs / 1000)} s`);
+      }
       if (Date.now() - outageSince > outageBudgetMs) throw error;
       await pause(pollIntervalMs, options.signal);
       continue;

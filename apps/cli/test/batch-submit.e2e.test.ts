@@ -1,10 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findFreePort, redisFixture } from "@llmr/testing";
+import { findFreePort, REPO_ROOT, redisFixture } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliStack } from "./cli-stack.ts";
-import { runLlmr, sampleDocument, startCliStack } from "./cli-stack.ts";
+import { LLMR_BIN, runLlmr, sampleDocument, startCliStack } from "./cli-stack.ts";
 
 const API_KEY = "llmr_e2e_cli_0123456789abcdef0123456789ab";
 const redis = redisFixture();
@@ -149,6 +150,30 @@ describe("llmr batch submit <folder> --task summarize --wait, against the API, w
     const run = await runLlmr(["batch", "submit", root], env);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^llmr: API error 400 invalid_request_error: .*"huge\.txt"/m);
+  });
+
+  it("--wait rides out a restart of the API (a short outage) and still writes every result, exit 0", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 8; i++)
+      files[`doc-${i}.txt`] = `${sampleDocument(`item ${i}`)} [[sim latency_ms=1000]]`;
+    const root = docs(files);
+    const child = spawn(process.execPath, [`${REPO_ROOT}/${LLMR_BIN}`, "batch", "submit", root, "--wait"], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
+    // Restart once the CLI is waiting (its first progress line), while the items still run.
+    const deadline = Date.now() + 20_000;
+    while (!/\d+\/8 done/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await stack.restartApi();
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toMatch(/cannot reach the API at http:\S+: ECONNREFUSED; retrying for up to 60 s/);
+    expect(stderr).toMatch(/completed: 8 succeeded, 0 failed of 8/);
+    expect(readdirSync(root).filter((name) => name.endsWith(".summary.md"))).toHaveLength(8);
   });
 
   it("jobs submit prints the id; jobs wait long-polls it to the answer; jobs get shows the object", async () => {

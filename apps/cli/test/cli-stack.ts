@@ -10,6 +10,8 @@ export const LLMR_BIN = "apps/cli/bin/llmr.js";
 export interface CliStack {
   apiUrl: string;
   apiKey: string;
+  /** Stops the API process and starts a new one on the same port (the worker keeps running). */
+  restartApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -22,17 +24,29 @@ export async function startCliStack(redis: RedisFixture, apiKey: string): Promis
     SIMULATOR_LATENCY_SCALE: "0",
   });
   const env = { ...redis.env, ROUTER_CONFIG: writeRouterConfig(redis.prefix), SIMULATOR_URL: simUrl };
+  const apiEnv = { ...env, PORT: String(apiPort), LLMR_API_KEYS: `cli:${apiKey}` };
   const processes: AppProcess[] = [simulator];
+  let api: AppProcess | undefined;
+  const stopAll = async () => void (await Promise.all([...processes, api].map((app) => app?.stop())));
   try {
     await waitUntilReady(simulator, `${simUrl}/healthz`);
-    const api = startAppProcess("api", { ...env, PORT: String(apiPort), LLMR_API_KEYS: `cli:${apiKey}` });
-    processes.push(api, startAppProcess("worker", env));
+    processes.push(startAppProcess("worker", env));
+    api = startAppProcess("api", apiEnv);
     await waitUntilReady(api, `${apiUrl}/readyz`);
   } catch (error) {
-    await Promise.all(processes.map((app) => app.stop()));
+    await stopAll();
     throw error;
   }
-  return { apiUrl, apiKey, stop: async () => void (await Promise.all(processes.map((app) => app.stop()))) };
+  return {
+    apiUrl,
+    apiKey,
+    restartApi: async () => {
+      await api?.stop();
+      api = startAppProcess("api", apiEnv);
+      await waitUntilReady(api, `${apiUrl}/readyz`);
+    },
+    stop: stopAll,
+  };
 }
 
 export interface CliRun {
