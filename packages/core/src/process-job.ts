@@ -145,6 +145,14 @@ export interface ProcessorDeps {
  * `RetryLaterError` (BullMQ runs the job again, on the tier's next deployment); fatal ones and the
  * last allowed try end the job `failed`.
  */
+/**
+ * Longest single pause of a queue whose deployments are all out of budget; a longer wait is paused
+ * in steps (each step re-asks the gates: one job fetched and one Lua call). BullMQ 6.7's
+ * `Worker.close()` does not cut short a rate-limit pause that begins after it was called, so an
+ * unbounded pause (a TPM window is a minute) could hold a draining worker past its grace period.
+ */
+const MAX_QUEUE_PAUSE_MS = 5_000;
+
 export function createJobProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? (() => new Date());
   const onEvent = deps.onEvent;
@@ -282,7 +290,9 @@ export function createJobProcessor(deps: ProcessorDeps) {
       // With no provider restriction every job of this queue is blocked alike, so the queue pauses;
       // a job restricted to some providers waits alone.
       if (record.route.requirements.providers === undefined) {
-        await deps.queues.get(tier.name, record.job.class).rateLimit(selection.waitMs);
+        await deps.queues
+          .get(tier.name, record.job.class)
+          .rateLimit(Math.min(selection.waitMs, MAX_QUEUE_PAUSE_MS));
         throw new RateLimitError();
       }
       await job.moveToDelayed(Date.now() + selection.waitMs, token);

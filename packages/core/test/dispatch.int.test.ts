@@ -115,6 +115,12 @@ describe("shared RPM budgets", () => {
     const stored = await router.store.get(third.id);
     expect(stored?.record.job.status).toBe("queued");
     expect(stored?.record.job.attempts).toEqual([]);
+    // The queue is paused for the rest of the minute, yet the workers stop within seconds (a drain
+    // must not wait out a rate-limit pause).
+    const closingAt = Date.now();
+    await router.close();
+    router = undefined;
+    expect(Date.now() - closingAt).toBeLessThan(8_000);
   });
 
   it("keep within a TPM limit counted the vendors' way (the whole requested output budget): no 429", async () => {
