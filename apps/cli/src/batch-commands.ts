@@ -2,7 +2,14 @@ import { mkdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { BatchObject } from "./api-types.ts";
 import type { BatchOptionsLine } from "./batch-input.ts";
-import { folderInputs, folderLines, inputKind, jsonlLines, renameLines } from "./batch-input.ts";
+import {
+  folderInputs,
+  folderLines,
+  inputKind,
+  jsonlLines,
+  renameLines,
+  summaryPaths,
+} from "./batch-input.ts";
 import type { CliContext } from "./cli-context.ts";
 import type { FlagValues } from "./command-line.ts";
 import { instantFlag, stringFlag } from "./command-line.ts";
@@ -59,7 +66,7 @@ export async function batchSubmit(
   let where: string;
   if (kind === "folder") {
     where = out ? resolve(ctx.cwd, out) : path;
-    tally = await writeSummaryFiles(results, where);
+    tally = await writeSummaryFiles(results, where, summaryPaths(names));
   } else {
     const dir = out ? resolve(ctx.cwd, out) : dirname(path);
     await mkdir(dir, { recursive: true });

@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { folderInputs, folderLines, jsonlLines, renameLines, summaryPath } from "./batch-input.ts";
+import {
+  folderInputs,
+  folderLines,
+  jsonlLines,
+  renameLines,
+  summaryPath,
+  summaryPaths,
+} from "./batch-input.ts";
 import { ApiError } from "./exit-codes.ts";
 
 async function collect(lines: AsyncIterable<string>): Promise<unknown[]> {
@@ -59,6 +66,15 @@ describe("a folder as NDJSON", () => {
     expect(summaryPath("notes/c.txt")).toBe("notes/c.summary.md");
     expect(summaryPath("a.md")).toBe("a.summary.md");
     expect(summaryPath("doc-1")).toBe("doc-1.summary.md");
+  });
+
+  it("two inputs that would share a summary keep their extensions in its name", () => {
+    const nameOf = summaryPaths(["a.md", "a.txt", "b.txt"]);
+    expect(["a.md", "a.txt", "b.txt"].map(nameOf)).toEqual([
+      "a.md.summary.md",
+      "a.txt.summary.md",
+      "b.summary.md",
+    ]);
   });
 });
 

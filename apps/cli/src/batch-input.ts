@@ -37,6 +37,17 @@ export function summaryPath(customId: string): string {
   return `${customId.replace(/\.(txt|md)$/, "")}${OUTPUT_SUFFIX}`;
 }
 
+/**
+ * {@link summaryPath} for a folder's inputs, except that two inputs that would share a summary
+ * (`a.txt` and `a.md`) keep their extension (`a.txt.summary.md`, `a.md.summary.md`).
+ */
+export function summaryPaths(names: readonly string[]): (customId: string) => string {
+  const seen = new Map<string, number>();
+  for (const name of names) seen.set(summaryPath(name), (seen.get(summaryPath(name)) ?? 0) + 1);
+  return (customId) =>
+    (seen.get(summaryPath(customId)) ?? 0) > 1 ? `${customId}${OUTPUT_SUFFIX}` : summaryPath(customId);
+}
+
 /** The options line, then one `{"custom_id": <relative name>, "input": <file text>}` line per file. */
 export async function* folderLines(
   folder: string,

@@ -26,6 +26,7 @@ function isEnd(line: ResultLine): line is BatchResultsEnd {
 export async function writeSummaryFiles(
   lines: AsyncIterable<ResultLine>,
   dir: string,
+  nameOf: (customId: string) => string = summaryPath,
 ): Promise<ResultsTally> {
   const tally = emptyTally();
   for await (const line of lines) {
@@ -35,7 +36,7 @@ export async function writeSummaryFiles(
     }
     count(tally, line);
     if (line.status !== "succeeded") continue;
-    const path = join(dir, safeRelative(summaryPath(line.custom_id)));
+    const path = join(dir, safeRelative(nameOf(line.custom_id)));
     await mkdir(dirname(path), { recursive: true });
     const text = line.output_text ?? JSON.stringify(line.output_json, null, 2);
     await writeFile(path, text.endsWith("\n") ? text : `${text}\n`);
