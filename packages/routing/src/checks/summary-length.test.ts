@@ -20,6 +20,15 @@ describe("summary_length", () => {
     });
   });
 
+  it("lets a short input have a summary about as long as itself, but not a rambling one", () => {
+    // A 40-token note cannot be summarized shorter: requiring it failed the job on every tier.
+    expect(summaryLength(answerOf("word ".repeat(50).trim()), summarize(40)).passed).toBe(true);
+    expect(summaryLength(answerOf("word ".repeat(150).trim()), summarize(40))).toEqual({
+      passed: false,
+      reason: "the summary (150 tokens) is not shorter than its input (40 tokens)",
+    });
+  });
+
   it("fails an implausibly short summary of a long input", () => {
     const result = summaryLength(answerOf("Meeting notes."), summarize(10_000));
     expect(result).toEqual({
