@@ -259,12 +259,12 @@ function ensureRedis(env) {
 /** Where Debian and Ubuntu put Chromium; test/e2e/browser.ts looks in the same places. */
 const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
-/** Shell script run as root: Debian's Chromium for the browser tests, and a font for its pages. */
-const APT_INSTALL_CHROMIUM = `
+/** Shell script run as root: Debian packages a test needs (`packages`, space-separated). */
+const aptInstallScript = (packages) => `
 set -e
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${packages}
 `;
 
 function findChromium(env) {
@@ -276,30 +276,49 @@ function findChromium(env) {
 }
 
 /**
- * The browser tests (test/e2e/*browser*) drive a headless Chromium. Found, or installed with
- * apt-get where allowed; otherwise say so and go on: those tests then skip on a developer's
- * machine and fail under CI with the same advice.
+ * Programs some tests drive, found or installed with apt-get where allowed; otherwise said and
+ * skipped: those tests then skip on a developer's machine and fail under CI with the same advice.
+ * - chromium (and a font for its pages): the bull-board browser test (test/e2e/*browser*).
+ * - tmux: the CLI's test of what a person sees in a terminal (apps/cli/test/*tmux*).
  */
-function ensureChromium(env) {
+const TEST_TOOLS = [
+  {
+    name: "chromium",
+    packages: "chromium fonts-liberation",
+    purpose: "the browser tests",
+    override: "CHROMIUM_PATH",
+    find: findChromium,
+    advice: "Install Chromium (`sudo apt-get install chromium`) or set CHROMIUM_PATH.",
+  },
+  {
+    name: "tmux",
+    packages: "tmux",
+    purpose: "the CLI's terminal test",
+    find: (env) => findOnPath("tmux", env.PATH),
+    advice: "Install tmux (`sudo apt-get install tmux`).",
+  },
+];
+
+function ensureTestTool(env, tool) {
   const startedAt = performance.now();
-  if (env.CHROMIUM_PATH) return log(`chromium: using CHROMIUM_PATH (${elapsed(startedAt)})`);
-  const found = findChromium(env);
-  if (found) return log(`chromium: ${found} (${elapsed(startedAt)})`);
+  if (tool.override && env[tool.override])
+    return log(`${tool.name}: using ${tool.override} (${elapsed(startedAt)})`);
+  const found = tool.find(env);
+  if (found) return log(`${tool.name}: ${found} (${elapsed(startedAt)})`);
 
   const apt = aptShell(env);
   if (apt) {
-    log(`chromium: not found; installing Debian's chromium with apt-get${apt.via} for the browser tests`);
-    const [command, args] = apt.command(APT_INSTALL_CHROMIUM);
-    const { status } = run(command, args, { env });
-    const installed = findChromium(env);
-    if (status === 0 && installed) return log(`chromium: installed ${installed} (${elapsed(startedAt)})`);
-    return log(
-      "chromium: apt-get could not install chromium (see above); the browser tests will fail under CI",
+    log(
+      `${tool.name}: not found; installing Debian's ${tool.name} with apt-get${apt.via} for ${tool.purpose}`,
     );
+    const [command, args] = apt.command(aptInstallScript(tool.packages));
+    const { status } = run(command, args, { env });
+    const installed = tool.find(env);
+    if (status === 0 && installed) return log(`${tool.name}: installed ${installed} (${elapsed(startedAt)})`);
+    return log(`${tool.name}: apt-get could not install it (see above); ${tool.purpose} will fail under CI`);
   }
   log(
-    "chromium: not found, and apt-get cannot be run here; the browser tests will be skipped (and fail under CI). " +
-      "Install Chromium (`sudo apt-get install chromium`) or set CHROMIUM_PATH.",
+    `${tool.name}: not found, and apt-get cannot be run here; ${tool.purpose} will be skipped (and fail under CI). ${tool.advice}`,
   );
 }
 
@@ -387,7 +406,7 @@ async function main() {
   ensurePnpm(node, env);
   ensureDependencies(node, env);
   ensureRedis(env);
-  if (command === "test") ensureChromium(env);
+  if (command === "test") for (const tool of TEST_TOOLS) ensureTestTool(env, tool);
   log(`ready in ${elapsed(startedAt)}; running ${command}`);
   const code =
     command === "test"
