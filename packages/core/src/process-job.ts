@@ -163,8 +163,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
     onEvent?.(event);
   };
   // Best effort: a lost event only delays a stream or a wait (they re-read the record), never the job.
-  const publish = async (jobId: string, type: JobEventType, data: unknown) => {
-    await deps.events?.publish(jobId, type, data).catch(() => undefined);
+  // Sent, not awaited: the events go out on the connection that carries the record writes after
+  // them, and one job's keys share a slot, so Redis still applies them in order; waiting for each
+  // reply only added a round trip per event to every job's latency.
+  const publish = (jobId: string, type: JobEventType, data: unknown): void => {
+    void deps.events?.publish(jobId, type, data).catch(() => undefined);
   };
   const registries = new Map<string, Promise<CheckRegistry>>();
   const registryFor = (task: ResolvedTask) => {
@@ -342,7 +345,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       queueWaitMs:
         job.attemptsMade === 0 && !record.in_flight ? Math.max(0, startedAt.getTime() - job.timestamp) : null,
     });
-    await publish(jobId, "status", {
+    publish(jobId, "status", {
       status: "running",
       tier: tier.name,
       deployment: deployment.id,
@@ -550,12 +553,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
     }
     emitAttempt(attempt, { recorded: wrote, retryInMs, firstByteMs: firstByteOf(call) });
     if (updated?.job.attempts.some((a) => a.n === attempt.n && a.started_at === attempt.started_at)) {
-      await publish(jobId, "attempt", attempt);
+      publish(jobId, "attempt", attempt);
     }
 
     if (shutdownAbort && updated?.job.status === "queued") {
       // Back to the queue without spending one of the job's tries: another worker takes it up.
-      await publish(jobId, "status", { status: "queued", tier: tier.name });
+      publish(jobId, "status", { status: "queued", tier: tier.name });
       await job.moveToWait(token);
       throw new WaitingError();
     }
@@ -574,17 +577,17 @@ export function createJobProcessor(deps: ProcessorDeps) {
         });
       deps.failpoint?.("after-escalation-recorded");
       await deps.queues.add(escalateTo.name, record.job.class, { job_id: jobId, hop: updated.hop });
-      await publish(jobId, "escalated", {
+      publish(jobId, "escalated", {
         from_tier: tier.name,
         to_tier: escalateTo.name,
         reason: moveReason,
       });
-      await publish(jobId, "status", { status: "queued", tier: escalateTo.name });
+      publish(jobId, "status", { status: "queued", tier: escalateTo.name });
       return "escalated";
     }
     if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
       emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job, transitioned });
-      await publish(jobId, "job", updated.job);
+      publish(jobId, "job", updated.job);
       deps.failpoint?.("after-finish-recorded");
       if (deps.onFinished && updated.job.status !== "cancelled") {
         await deps.onFinished(updated).catch((error: unknown) => {
@@ -592,7 +595,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
         });
       }
     } else if (updated && retryInMs !== null) {
-      await publish(jobId, "status", { status: "queued", tier: tier.name, retry_in_ms: retryInMs });
+      publish(jobId, "status", { status: "queued", tier: tier.name, retry_in_ms: retryInMs });
     }
     if (call.ok) return verdict?.kind ?? "succeeded";
     if (retryInMs !== null) throw new RetryLaterError(retryInMs, call.detail);
