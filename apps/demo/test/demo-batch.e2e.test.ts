@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT, redisFixture } from "@llmr/testing";
+import { describe, expect, it } from "vitest";
+
+const redis = redisFixture();
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `pnpm demo:batch <args>` as the root script runs it, with only the env given (no vendor keys). */
+function runDemo(args: readonly string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["apps/demo/src/main.ts", ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("pnpm demo:batch on the simulator (Redis, simulator, API, worker started by the demo)", () => {
+  it("summarizes 5 abstracts and 1 meeting through the CLI and writes a consistent report", async () => {
+    const out = mkdtempSync(join(tmpdir(), "llmr-demo-e2e-"));
+    const run = await runDemo(
+      ["--docs", "all", "--limit", "scitldr=5,qmsum=1", "--latency-scale", "0", "--out", out],
+      { ...redis.env, LLMR_DEMO_KEY_PREFIX: redis.prefix, LLMR_POLL_INTERVAL_MS: "200" },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    // It went through the CLI: its own progress summary and results file.
+    expect(run.stderr).toMatch(/submitted 6 items as batch_/);
+    expect(run.stderr).toMatch(/batch batch_\S+ completed: \d+ succeeded, \d+ failed of 6/);
+    expect(readdirSync(out)).toEqual(
+      expect.arrayContaining([
+        "items.results.jsonl",
+        "report.json",
+        "report.md",
+        "summaries.jsonl",
+        "summaries",
+      ]),
+    );
+
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.documents).toEqual({ scitldr: 5, qmsum: 1 });
+    expect(report.simulated).toBe(true);
+    expect(report.items).toBe(6);
+    expect(report.succeeded + report.failed).toBe(report.items);
+    expect(report.failures).toHaveLength(report.failed);
+    expect(report.batch.counts.total).toBe(6);
+    expect(report.batch.counts.succeeded).toBe(report.succeeded);
+    expect(report.costUsd).toBeGreaterThan(0);
+    expect(report.costUsd).toBeCloseTo(report.batch.cost_usd, 8);
+    expect(report.capableEstimate.tier).toBe("capable");
+    expect(report.capableEstimate.costUsd).toBeGreaterThanOrEqual(report.costUsd);
+    expect(report.wallTimeMs).toBeGreaterThan(0);
+    expect(report.attempts).toBeGreaterThanOrEqual(report.items);
+    for (const escalation of report.escalations) expect(escalation.tiers.length).toBeGreaterThan(1);
+    expect(Object.keys(report.attemptsByProvider).every((name) => name.startsWith("simulated-"))).toBe(true);
+
+    const summaries = readFileSync(join(out, "summaries.jsonl"), "utf8").trim().split("\n");
+    expect(summaries).toHaveLength(6);
+    const files = readdirSync(join(out, "summaries"));
+    expect(files).toHaveLength(report.items);
+    expect(report.summaryFiles).toBe(report.items);
+    const first = JSON.parse(summaries[0] ?? "{}");
+    expect(first.id).toMatch(/^scitldr-/);
+    expect(first.references.length).toBeGreaterThan(0);
+    expect(JSON.parse(summaries[5] ?? "{}").id).toMatch(/^qmsum-/);
+
+    const markdown = readFileSync(join(out, "report.md"), "utf8");
+    expect(markdown).toContain("simulated text");
+    expect(markdown).toContain("An estimate, not a measurement");
+    expect(run.stdout).toBe(markdown);
+  });
+
+  it("refuses an unknown --docs with exit 2 and the usage", async () => {
+    const run = await runDemo(["--docs", "novels"], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--docs novels: use scitldr, qmsum or all");
+    expect(run.stderr).toContain("pnpm demo:batch");
+  });
+});
