@@ -70,7 +70,8 @@ async function main(): Promise<number> {
   const context = {
     startedAt,
     system: system.description,
-    simulated: system.simulated,
+    // Read off the calls, so a running system's simulated vendors are named too.
+    simulated: system.simulated || allSimulated(Object.keys(figures.attemptsByProvider)),
     documents: perSet,
     batchId: run.batchId,
     command: run.command.replace(itemsFile, "items.jsonl").replace(outDir, "<out>"),
@@ -94,6 +95,11 @@ async function readResults(path: string): Promise<ResultLine[]> {
 
 function missingJob(result: ResultLine): never {
   throw new Error(`no job object read for ${result.custom_id} (${result.job_id})`);
+}
+
+/** Attempts name `simulated-<vendor>` when the simulator answered (ResolvedProvider.label). */
+function allSimulated(providers: readonly string[]): boolean {
+  return providers.length > 0 && providers.every((provider) => provider.startsWith("simulated-"));
 }
 
 function describeSets(perSet: Record<string, number>): string {

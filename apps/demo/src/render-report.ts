@@ -50,7 +50,7 @@ export function renderReport(figures: DemoFigures, context: ReportContext): stri
       ? "The provider simulator answered every call: the summaries are **simulated text**, not a model's " +
         "summary of the document, and the costs are the config's list prices applied to simulated token counts. " +
         "Set OPENAI_API_KEY / ANTHROPIC_API_KEY for real summaries (and real spend)."
-      : "Real model answers (unless the running system's providers are simulated: see calls by provider above).",
+      : "Real model answers, at the vendors' real token counts, priced at the config's list prices.",
     "Each document's human reference summaries (SciTLDR TLDRs, QMSum meeting summaries) are written next to " +
       "its summary in `summaries/<id>.md` and in `summaries.jsonl`; this step does not score the summaries against them.",
     "Long meetings are sent whole, one item each: map-reduce over chunks is a later step.",

@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT, redisFixture } from "@llmr/testing";
+import { findFreePort, REPO_ROOT, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { describe, expect, it } from "vitest";
+import { writeRouterConfig } from "../../../test/e2e/router-config-file.ts";
 
 const redis = redisFixture();
 
@@ -34,8 +35,8 @@ function runDemo(args: readonly string[], env: Record<string, string>): Promise<
   });
 }
 
-describe("pnpm demo:batch on the simulator (Redis, simulator, API, worker started by the demo)", () => {
-  it("summarizes 5 abstracts and 1 meeting through the CLI and writes a consistent report", async () => {
+describe("pnpm demo:batch without vendor keys (the simulator answers)", () => {
+  it("starts Redis, simulator, API and worker, summarizes 5 abstracts and 1 meeting through the CLI and writes a consistent report", async () => {
     const out = mkdtempSync(join(tmpdir(), "llmr-demo-e2e-"));
     const run = await runDemo(
       ["--docs", "all", "--limit", "scitldr=5,qmsum=1", "--latency-scale", "0", "--out", out],
@@ -86,6 +87,44 @@ describe("pnpm demo:batch on the simulator (Redis, simulator, API, worker starte
     expect(markdown).toContain("simulated text");
     expect(markdown).toContain("An estimate, not a measurement");
     expect(run.stdout).toBe(markdown);
+  });
+
+  it("uses a running system when LLMR_API_URL and LLMR_API_KEY are set, starting nothing", async () => {
+    const [simPort, apiPort] = [await findFreePort(), await findFreePort()];
+    const apiKey = "llmr_e2e_demo_0123456789abcdef0123456789ab";
+    const simulator = startAppProcess("simulator", {
+      SIMULATOR_PORT: String(simPort),
+      SIMULATOR_LATENCY_SCALE: "0",
+    });
+    const env = {
+      ...redis.env,
+      ROUTER_CONFIG: writeRouterConfig(redis.uniquePrefix()),
+      SIMULATOR_URL: `http://127.0.0.1:${simPort}`,
+    };
+    const worker = startAppProcess("worker", env);
+    const api = startAppProcess("api", { ...env, PORT: String(apiPort), LLMR_API_KEYS: `demo:${apiKey}` });
+    try {
+      await waitUntilReady(simulator, `${env.SIMULATOR_URL}/healthz`);
+      await waitUntilReady(api, `http://127.0.0.1:${apiPort}/readyz`);
+      const out = mkdtempSync(join(tmpdir(), "llmr-demo-e2e-"));
+      const run = await runDemo(["--docs", "scitldr", "--limit", "2", "--out", out], {
+        LLMR_API_URL: `http://127.0.0.1:${apiPort}`,
+        LLMR_API_KEY: apiKey,
+        LLMR_POLL_INTERVAL_MS: "200",
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(
+        `system: the running system at http://127.0.0.1:${apiPort} (LLMR_API_URL)`,
+      );
+      expect(run.stderr).not.toContain("[@llmr/testing] Redis");
+      expect(run.stderr + run.stdout).not.toContain(apiKey);
+      const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+      expect(report).toMatchObject({ items: 2, documents: { scitldr: 2 }, simulated: true });
+      // Not started by the demo, yet known to be simulated: the calls say who answered.
+      expect(Object.keys(report.attemptsByProvider)).toEqual(["simulated-openai"]);
+    } finally {
+      await Promise.all([api.stop(), worker.stop(), simulator.stop()]);
+    }
   });
 
   it("refuses an unknown --docs with exit 2 and the usage", async () => {
