@@ -95,7 +95,7 @@ export async function startDemoSystem(
       apiUrl: `http://127.0.0.1:${apiPort}`,
       apiKey,
       config,
-      description: `a system started for this demo (API, worker on Redis ${redis.source}) answered by ${who}`,
+      description: `a system started for this demo (API and worker processes, Redis: ${redis.source}) answered by ${who}`,
       simulated: missing.length === 2,
       stop,
     };
