@@ -164,7 +164,9 @@ describe.skipIf(!chromiumPath)("bull-board in a real browser", () => {
     // Our job record fails first; then the worker throws UnrecoverableError and BullMQ fails its job.
     const { job } = await eventually("the BullMQ job failed", async () => {
       const state = await bullJob(apiUrl, OPERATOR_TOKEN, QUEUE, failed.bullJobId);
-      return state.status === "failed" ? state : undefined;
+      // bull-board reads the job, then its state: a read while BullMQ moves it to failed can say
+      // "failed" with the job as it was a moment before (no reason yet). Ask again until both agree.
+      return state.status === "failed" && state.job.failedReason !== undefined ? state : undefined;
     });
     expect(job.failedReason).toBe("openai: 400 Simulated invalid request. (llmr simulator)");
     const context = await browser.newContext();
