@@ -110,6 +110,23 @@ describe("language", () => {
     });
   });
 
+  it("looks for instructions around a long document, not inside it", () => {
+    // A meeting transcript in which someone says "answer in French" (found in QMSum).
+    const transcript = `${"The committee discussed the budget and the schedule for the next quarter. ".repeat(20)}
+Chair: Could the minister answer in French for the record? Minister: I will answer in English.
+${"Members then reviewed the report on testing capacity and agreed to meet again next week. ".repeat(20)}`;
+    const summary =
+      "The committee reviewed the budget, the schedule and the testing report, and will meet next week.";
+    expect(check(summary, `Summarize the meeting.\n\n${transcript}`).passed).toBe(true);
+    const frenchSummary =
+      "Le comité a examiné le budget, le calendrier et le rapport sur les tests, et se réunira la semaine prochaine.";
+    expect(check(frenchSummary, `Summarize in French:\n\n${transcript}`)).toEqual({
+      passed: true,
+      reason: "ok: French as asked",
+    });
+    expect(check(summary, `${transcript}\n\nAnswer in French.`).passed).toBe(false);
+  });
+
   it("does not take a question about another language for an instruction", () => {
     const answerText =
       "In French, the word for cat is chat, and it is a masculine noun used with the article le.";

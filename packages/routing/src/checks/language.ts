@@ -9,7 +9,8 @@ import { mentionsLanguage, requestedLanguage } from "./language/requested-langua
  * `language/`). Code, inline code and URLs are ignored on both sides.
  *
  * What was asked: an explicit instruction in the system or user messages ("answer in French",
- * "translate … into German", "auf Deutsch"), the last one winning; else the language of the last
+ * "translate … into German", "auf Deutsch"; in a long user message only its first and last 600
+ * characters, around the material), the last one winning; else the language of the last
  * user message (or of all user messages together when the last is too short to tell).
  *
  * It fails only when both languages are detected with confidence and differ, and, without an
@@ -22,6 +23,20 @@ import { mentionsLanguage, requestedLanguage } from "./language/requested-langua
  *   { messages: [{ role: "user", content: "Where is the cat sleeping, and for how long has it been there?" }], … });
  * // → { passed: false, reason: "the answer is in French, but the question is in English" }
  */
+/**
+ * Where a long user message's instructions are looked for: its first and last characters. The
+ * instructions sit around the material ("Summarize in French: …", "… Answer in German."); a phrase
+ * deep inside a pasted document ("answer in French" said in a meeting transcript) is content, and
+ * taking it for an instruction failed good summaries on every tier.
+ */
+const INSTRUCTION_EDGE_CHARS = 600;
+
+/** The parts of a message that may hold an answer-language instruction. */
+function instructionParts(role: string, content: string): string[] {
+  if (role !== "user" || content.length <= 2 * INSTRUCTION_EDGE_CHARS) return [content];
+  return [content.slice(0, INSTRUCTION_EDGE_CHARS), content.slice(-INSTRUCTION_EDGE_CHARS)];
+}
+
 export function language(answer: CheckAnswer, context: CheckContext): CheckResult {
   if (context.responseFormat.type !== "text") return { passed: true, reason: "not checked: JSON answer" };
   const answerLanguage = detectLanguage(withoutCode(answer.text));
@@ -31,13 +46,15 @@ export function language(answer: CheckAnswer, context: CheckContext): CheckResul
   const answerName = LANGUAGE_NAMES[answerLanguage];
 
   const instructions: string[] = [];
+  const instructionEdges: string[] = [];
   const userTexts: string[] = [];
   for (const message of context.messages) {
     if (message.role === "assistant") continue;
     instructions.push(message.content);
+    instructionEdges.push(...instructionParts(message.role, message.content));
     if (message.role === "user") userTexts.push(message.content);
   }
-  const requested = requestedLanguage(instructions);
+  const requested = requestedLanguage(instructionEdges);
   if (requested !== undefined) {
     if (requested.id === answerLanguage) return { passed: true, reason: `ok: ${answerName} as asked` };
     return {
