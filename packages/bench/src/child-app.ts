@@ -17,3 +17,34 @@ export function startChildApp(options: ChildAppOptions): AppProcess {
     options.cpuProfDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`];
   return startAppProcess(options.name, options.env, { script: options.script, nodeArgs });
 }
+
+/** How to start a router worker process for a scenario. */
+export interface WorkerChildOptions {
+  /** @defaultValue "worker" */
+  name?: string;
+  redisUrl: string;
+  configPath: string;
+  simulatorUrl: string;
+  /** Only this tier's queues (`WORKER_TIERS`); all tiers when absent. */
+  tier?: string;
+  cpuProfDir?: string | undefined;
+}
+
+/**
+ * `apps/worker` as a child process with quiet logs: per-job lines would measure the pipe to this
+ * process as much as the worker (readiness then comes from BullMQ's list of workers).
+ */
+export function startWorkerChild(options: WorkerChildOptions): AppProcess {
+  return startChildApp({
+    name: options.name ?? "worker",
+    script: "apps/worker/src/main.ts",
+    env: {
+      REDIS_URL: options.redisUrl,
+      ROUTER_CONFIG: options.configPath,
+      SIMULATOR_URL: options.simulatorUrl,
+      ...(options.tier === undefined ? {} : { WORKER_TIERS: options.tier }),
+      LOG_LEVEL: "warn",
+    },
+    ...(options.cpuProfDir === undefined ? {} : { cpuProfDir: options.cpuProfDir }),
+  });
+}

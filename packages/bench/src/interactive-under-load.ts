@@ -5,7 +5,7 @@ import { createRedis, JobRequestSchema, JobStore, RedisKeys, submitJob, TierQueu
 import { simMarker } from "@llmr/simulator";
 import { findFreePort, waitForOutput } from "@llmr/testing";
 import { benchConfig, writeBenchConfigFile } from "./bench-config.ts";
-import { startChildApp } from "./child-app.ts";
+import { startChildApp, startWorkerChild } from "./child-app.ts";
 import type { ScenarioResult } from "./results.ts";
 import { ratio, round, summarize } from "./stats.ts";
 import { waitForWorkers } from "./wait-for-workers.ts";
@@ -61,17 +61,12 @@ export async function runInteractiveUnderLoad(options: InteractiveUnderLoadOptio
     retentionSeconds: config.jobs.retentionSeconds,
   });
   const queues = new TierQueues(redis, config);
-  const worker = startChildApp({
-    name: "worker",
-    script: "apps/worker/src/main.ts",
-    env: {
-      REDIS_URL: options.redisUrl,
-      ROUTER_CONFIG: configPath,
-      SIMULATOR_URL: simulator.url,
-      WORKER_TIERS: TIER,
-      LOG_LEVEL: "warn",
-    },
-    ...(options.cpuProfDir === undefined ? {} : { cpuProfDir: options.cpuProfDir }),
+  const worker = startWorkerChild({
+    redisUrl: options.redisUrl,
+    configPath,
+    simulatorUrl: simulator.url,
+    tier: TIER,
+    cpuProfDir: options.cpuProfDir,
   });
   const submit = async (jobClass: "interactive" | "batch", i: number) => {
     const input = `${simMarker({ latency_ms: CALL_LATENCY_MS })} ${jobClass} question ${i}: name a colour.`;

@@ -5,7 +5,7 @@ import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
 import type { AppProcess } from "@llmr/testing";
 import { benchConfig, tierOf, writeBenchConfigFile } from "./bench-config.ts";
-import { startChildApp } from "./child-app.ts";
+import { startWorkerChild } from "./child-app.ts";
 import type { ScenarioResult } from "./results.ts";
 import { ratio, round } from "./stats.ts";
 import { waitForWorkers } from "./wait-for-workers.ts";
@@ -107,17 +107,13 @@ async function measureWindow(
   });
   const queues = new TierQueues(redis, config);
   const workers: AppProcess[] = Array.from({ length: WORKER_PROCESSES }, (_, i) =>
-    startChildApp({
+    startWorkerChild({
       name: `worker-${i + 1}`,
-      script: "apps/worker/src/main.ts",
-      env: {
-        REDIS_URL: options.redisUrl,
-        ROUTER_CONFIG: configPath,
-        SIMULATOR_URL: simulator.url,
-        WORKER_TIERS: TIER,
-        LOG_LEVEL: "warn",
-      },
-      ...(options.cpuProfDir === undefined ? {} : { cpuProfDir: options.cpuProfDir }),
+      redisUrl: options.redisUrl,
+      configPath,
+      simulatorUrl: simulator.url,
+      tier: TIER,
+      cpuProfDir: options.cpuProfDir,
     }),
   );
   try {

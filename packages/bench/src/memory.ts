@@ -9,7 +9,7 @@ import autocannon from "autocannon";
 import { Queue, Worker } from "bullmq";
 import OpenAI from "openai";
 import { benchConfig, writeBenchConfigFile } from "./bench-config.ts";
-import { startChildApp } from "./child-app.ts";
+import { startChildApp, startWorkerChild } from "./child-app.ts";
 import type { ScenarioResult } from "./results.ts";
 import { ratio, round } from "./stats.ts";
 import { waitForWorkers } from "./wait-for-workers.ts";
@@ -57,7 +57,12 @@ export async function runMemory(options: MemoryOptions): Promise<ScenarioResult>
     env: { ...env, PORT: String(port), LLMR_API_KEYS: `bench:${API_KEY}` },
     ...profile,
   });
-  const worker = startChildApp({ name: "worker", script: "apps/worker/src/main.ts", env, ...profile });
+  const worker = startWorkerChild({
+    redisUrl: options.redisUrl,
+    configPath,
+    simulatorUrl: simulator.url,
+    ...profile,
+  });
   const drained = async () => {
     const queue = queues.get("fast", "interactive");
     for (;;) {
