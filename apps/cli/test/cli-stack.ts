@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
-import type { AppProcess, RedisFixture } from "@llmr/testing";
-import { findFreePort, REPO_ROOT, startAppProcess, waitUntilReady } from "@llmr/testing";
+import type { AppProcess, RedisFixture, ScriptRun } from "@llmr/testing";
+import { findFreePort, REPO_ROOT, runScript, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { writeRouterConfig } from "../../../test/e2e/router-config-file.ts";
 
 /** The CLI's bin, as `npx llmr` and `pnpm llmr` run it. */
@@ -49,11 +48,7 @@ export async function startCliStack(redis: RedisFixture, apiKey: string): Promis
   };
 }
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = ScriptRun;
 
 /** Runs `llmr <args>` as a child process (stdout and stderr are pipes: not a terminal). */
 export function runLlmr(
@@ -61,23 +56,7 @@ export function runLlmr(
   env: Record<string, string>,
   cwd = REPO_ROOT,
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${REPO_ROOT}/${LLMR_BIN}`, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runScript(LLMR_BIN, args, env, cwd);
 }
 
 /** A document long enough that its summary is shorter than it (the summarize quality check). */

@@ -1,39 +1,15 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findFreePort, REPO_ROOT, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
+import { findFreePort, redisFixture, runScript, startAppProcess, waitUntilReady } from "@llmr/testing";
 import { describe, expect, it } from "vitest";
 import { writeRouterConfig } from "../../../test/e2e/router-config-file.ts";
 
 const redis = redisFixture();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `pnpm demo:batch <args>` as the root script runs it, with only the env given (no vendor keys). */
-function runDemo(args: readonly string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["apps/demo/src/main.ts", ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runDemo = (args: readonly string[], env: Record<string, string>) =>
+  runScript("apps/demo/src/main.ts", args, env);
 
 describe("pnpm demo:batch without vendor keys (the simulator answers)", () => {
   it("starts Redis, simulator, API and worker, summarizes 5 abstracts and 1 meeting through the CLI and writes a consistent report", async () => {

@@ -101,3 +101,42 @@ export async function waitForOutput(app: AppProcess, text: string, timeoutMs = 2
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
+
+/** How a script run to its end finished: its exit code (null after a signal) and what it printed. */
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node <script> <args>` (a path relative to the repository root) to its end with only `env`
+ * (plus PATH), stdout and stderr as pipes (not a terminal), and resolves with what it printed.
+ *
+ * @example
+ * const run = await runScript("apps/cli/bin/llmr.js", ["jobs", "get", id], { LLMR_API_KEY: key });
+ */
+export function runScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd = REPO_ROOT,
+): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${REPO_ROOT}/${script}`, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,5 +1,5 @@
-export type { AppProcess, AppProcessOptions } from "./app-process.ts";
-export { REPO_ROOT, startAppProcess, waitForOutput, waitUntilReady } from "./app-process.ts";
+export type { AppProcess, AppProcessOptions, ScriptRun } from "./app-process.ts";
+export { REPO_ROOT, runScript, startAppProcess, waitForOutput, waitUntilReady } from "./app-process.ts";
 export type { DockerEngineCheckOptions } from "./docker-engine.ts";
 export { dockerEngineAnswers } from "./docker-engine.ts";
 export { findExecutable } from "./find-executable.ts";
