@@ -1,12 +1,15 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { PublicBatch } from "@llmr/core";
 import { BatchObjectSchema } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
-import type { AppProcess } from "@llmr/testing";
-import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
+import type { AppProcess, WebhookReceiver } from "@llmr/testing";
+import {
+  findFreePort,
+  redisFixture,
+  startAppProcess,
+  startWebhookReceiver,
+  waitUntilReady,
+} from "@llmr/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeRouterConfig } from "./router-config-file.ts";
@@ -17,21 +20,11 @@ let simulator: RunningSimulator;
 let api: AppProcess;
 let worker: AppProcess;
 let apiUrl: string;
-const hooks: Array<{ headers: Record<string, string>; body: string }> = [];
-const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
-  let body = "";
-  req.on("data", (chunk: Buffer) => {
-    body += chunk.toString();
-  });
-  req.on("end", () => {
-    hooks.push({ headers: req.headers as Record<string, string>, body });
-    res.writeHead(200).end("ok");
-  });
-});
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiver = await startWebhookReceiver();
   const configPath = writeRouterConfig(
     redis.prefix,
     "webhooks:\n  allow_private_targets: true\n  schedule_scale: 0.0001\n",
@@ -47,15 +40,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
   await simulator?.close();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver?.close();
 });
 
 const headers = { authorization: `Bearer ${API_KEY}` };
 
 describe("a batch across processes", () => {
   it("is uploaded as NDJSON to the API, run by the worker, and announced once by a signed batch.completed", async () => {
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const hookUrl = receiver.url;
     const lines = [
       { object: "batch.options", webhook: { url: hookUrl }, defaults: { max_output_tokens: 48 } },
       ...Array.from({ length: 6 }, (_, i) => ({ custom_id: `doc-${i}`, input: `Summarize document ${i}.` })),
@@ -70,7 +62,7 @@ describe("a batch across processes", () => {
 
     let batch: PublicBatch | undefined;
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (batch?.status !== "completed" || hooks.length === 0)) {
+    while (Date.now() < deadline && (batch?.status !== "completed" || receiver.received.length === 0)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       batch = (await (await fetch(`${apiUrl}/v1/batches/${id}`, { headers })).json()) as PublicBatch;
     }
@@ -86,10 +78,10 @@ describe("a batch across processes", () => {
     const secrets = (await (await fetch(`${apiUrl}/v1/webhooks/secret`, { headers })).json()) as {
       data: Array<{ secret: string }>;
     };
-    expect(hooks).toHaveLength(1);
+    expect(receiver.received).toHaveLength(1);
     const payload = new Webhook(secrets.data[0]?.secret ?? "").verify(
-      hooks[0]?.body ?? "",
-      hooks[0]?.headers ?? {},
+      receiver.received[0]?.body ?? "",
+      receiver.received[0]?.headers ?? {},
     ) as {
       type: string;
       data: PublicBatch;

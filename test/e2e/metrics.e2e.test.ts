@@ -1,11 +1,14 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import type { AppProcess } from "@llmr/testing";
-import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
+import type { AppProcess, WebhookReceiver } from "@llmr/testing";
+import {
+  findFreePort,
+  redisFixture,
+  startAppProcess,
+  startWebhookReceiver,
+  waitUntilReady,
+} from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
 import type { Scrape } from "./prometheus-text.ts";
@@ -26,14 +29,18 @@ let workerMetricsUrl: string;
 
 // A webhook receiver that refuses the first try (500) and takes the next.
 const hookAnswers = [500];
-const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
-  req.resume();
-  req.on("end", () => res.writeHead(hookAnswers.shift() ?? 200).end());
-});
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiver = await startWebhookReceiver({
+    respond: (_hook, res) => {
+      const status = hookAnswers.shift();
+      if (status === undefined) return false;
+      res.writeHead(status).end();
+      return true;
+    },
+  });
   const configPath = writeRouterConfig(
     redis.prefix,
     "webhooks:\n  allow_private_targets: true\n  timeout_ms: 1000\n  schedule_scale: 0.0001\n",
@@ -68,8 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
   await simulator?.close();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver?.close();
 });
 
 const as = (key: string) => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
@@ -107,7 +113,7 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
 
 describe("metrics across processes", () => {
   it("add up to the job objects: statuses, attempts by outcome, tokens, cost by key, escalations, webhooks", async () => {
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const hookUrl = receiver.url;
     const submitted: Array<[string, string]> = [
       [KEY_ALPHA, await submit(KEY_ALPHA, { input: "What is the capital of France?" })],
       // Cut short on the fast tier: fails the truncated check and escalates to capable.

@@ -1,15 +1,13 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { PublicJob, RedisClient } from "@llmr/core";
 import { createRedis, isCluster, parseClusterNodes } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import type { AppProcess, RedisClusterProcess } from "@llmr/testing";
+import type { AppProcess, RedisClusterProcess, WebhookReceiver } from "@llmr/testing";
 import {
   findFreePort,
   startAppProcess,
   startRedisCluster,
+  startWebhookReceiver,
   waitForOutput,
   waitUntilReady,
 } from "@llmr/testing";
@@ -32,24 +30,14 @@ let simulator: RunningSimulator;
 const apps: AppProcess[] = [];
 let apiUrl: string;
 
-const hooks: { headers: Record<string, string>; body: string }[] = [];
-const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
-  let body = "";
-  req.on("data", (chunk: Buffer) => {
-    body += chunk.toString();
-  });
-  req.on("end", () => {
-    hooks.push({ headers: req.headers as Record<string, string>, body });
-    res.writeHead(200).end("ok");
-  });
-});
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   [cluster, simulator] = await Promise.all([
     startRedisCluster({ masters: 3 }),
     startSimulator({ port: 0, latencyScale: 0 }),
   ]);
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiver = await startWebhookReceiver();
   const configPath = writeRouterConfig(PREFIX, "webhooks:\n  allow_private_targets: true\n");
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
@@ -79,8 +67,7 @@ afterAll(async () => {
   await Promise.all(apps.map((app) => app.stop()));
   inspector?.disconnect();
   await simulator?.close();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver?.close();
   await cluster?.stop();
 });
 
@@ -169,15 +156,15 @@ describe("the router on a 3-master Redis Cluster (API and two workers as process
   });
 
   it("delivers a signed webhook for a finished job", async () => {
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const url = receiver.url;
     const job = await finished((await submit({ input: "Say hi", webhook: { url } })).id);
-    await expect.poll(() => hooks.length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBe(1);
     const secrets = (await (await fetch(`${apiUrl}/v1/webhooks/secret`, { headers })).json()) as {
       data: { secret: string }[];
     };
     const payload = new Webhook(secrets.data[0]?.secret ?? "").verify(
-      hooks[0]?.body ?? "",
-      hooks[0]?.headers ?? {},
+      receiver.received[0]?.body ?? "",
+      receiver.received[0]?.headers ?? {},
     );
     expect(payload).toMatchObject({ type: "job.succeeded", data: { id: job.id } });
     const deliveries = (await (

@@ -1,11 +1,14 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import type { AppProcess } from "@llmr/testing";
-import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
+import type { AppProcess, WebhookReceiver } from "@llmr/testing";
+import {
+  findFreePort,
+  redisFixture,
+  startAppProcess,
+  startWebhookReceiver,
+  waitUntilReady,
+} from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
 import type { OtlpCollector, ReceivedSpan } from "./otlp-collector.ts";
@@ -24,19 +27,12 @@ let api: AppProcess;
 let worker: AppProcess;
 let apiUrl: string;
 
-let hooksReceived = 0;
-const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
-  req.resume();
-  req.on("end", () => {
-    hooksReceived += 1;
-    res.writeHead(200).end();
-  });
-});
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
   collector = await startOtlpCollector();
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiver = await startWebhookReceiver();
   const configPath = writeRouterConfig(redis.prefix, "webhooks:\n  allow_private_targets: true\n");
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
@@ -57,8 +53,7 @@ afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
   await simulator?.close();
   await collector?.close();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver?.close();
 });
 
 const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
@@ -91,7 +86,7 @@ function logLinesOf(app: AppProcess, jobId: string): Array<Record<string, unknow
 
 describe("tracing with an OTLP collector", () => {
   it("one job is one connected trace: HTTP request → submit → queue → each hop → each call → webhook", async () => {
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const hookUrl = receiver.url;
     // Cut short on the fast tier: fails the truncated check and escalates to capable.
     const res = await fetch(`${apiUrl}/v1/jobs`, {
       method: "POST",
@@ -112,7 +107,7 @@ describe("tracing with an OTLP collector", () => {
     await expect
       .poll(() => ofJob().filter((span) => span.name === "llmr.webhook.delivery").length, { timeout: 15_000 })
       .toBe(1);
-    expect(hooksReceived).toBe(1);
+    expect(receiver.received).toHaveLength(1);
 
     const server = collector.spans.find(
       (span) => span.name === "POST /v1/jobs" && span.attributes["http.response.status_code"] === 202,

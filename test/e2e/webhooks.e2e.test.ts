@@ -1,11 +1,15 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import type { PublicJob } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
-import type { AppProcess } from "@llmr/testing";
-import { findFreePort, redisFixture, startAppProcess, waitUntilReady } from "@llmr/testing";
+import type { AppProcess, WebhookReceiver } from "@llmr/testing";
+import {
+  findFreePort,
+  redisFixture,
+  startAppProcess,
+  startWebhookReceiver,
+  waitUntilReady,
+} from "@llmr/testing";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobFrom } from "./api-answers.ts";
@@ -18,29 +22,18 @@ let api: AppProcess;
 let worker: AppProcess;
 let apiUrl: string;
 
-interface Received {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-const received: Received[] = [];
 let answers: Array<(res: ServerResponse) => void> = [];
-const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
-  let body = "";
-  req.on("data", (chunk: Buffer) => {
-    body += chunk.toString();
-  });
-  req.on("end", () => {
-    received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body });
-    const answer = req.url === "/hook" ? answers.shift() : undefined;
-    if (answer) answer(res);
-    else res.writeHead(200).end("ok");
-  });
-});
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0, latencyScale: 0 });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiver = await startWebhookReceiver({
+    respond: (hook, res) => {
+      const answer = hook.path === "/hook" ? answers.shift() : undefined;
+      answer?.(res);
+      return answer !== undefined;
+    },
+  });
   // Private targets allowed (the receiver is on loopback) and the day-long schedule compressed.
   const configPath = writeRouterConfig(
     redis.prefix,
@@ -57,15 +50,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([api?.stop(), worker?.stop()]);
   await simulator?.close();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver?.close();
 });
 
 const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
 
 describe("signed webhooks", () => {
   it("retries a 500, a timeout and a 302 with the same webhook-id and fresh valid signatures until a 200", async () => {
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const hookUrl = receiver.url;
     answers = [
       (res) => res.writeHead(500).end("boom"),
       () => undefined, // never answers: the 500 ms timeout counts as a failed try
@@ -91,9 +83,9 @@ describe("signed webhooks", () => {
     expect(deliveries[0]?.status).toBe("succeeded");
     expect(deliveries[0]?.attempts).toHaveLength(4);
 
-    const hooks = received.filter((r) => r.path === "/hook");
+    const hooks = receiver.received.filter((r) => r.path === "/hook");
     expect(hooks).toHaveLength(4);
-    expect(received.filter((r) => r.path === "/elsewhere")).toHaveLength(0);
+    expect(receiver.received.filter((r) => r.path === "/elsewhere")).toHaveLength(0);
     expect(new Set(hooks.map((h) => h.headers["webhook-id"])).size).toBe(1);
     expect(hooks[0]?.headers["webhook-id"]).toBe(deliveries[0]?.id);
 

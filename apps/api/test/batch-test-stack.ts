@@ -1,7 +1,4 @@
 import { createHmac } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { PublicBatch, RunningTierWorker } from "@llmr/core";
 import {
   abortCancelledJobs,
@@ -18,15 +15,10 @@ import {
 } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
-import type { RedisFixture } from "@llmr/testing";
+import type { ReceivedHook, RedisFixture } from "@llmr/testing";
+import { startWebhookReceiver } from "@llmr/testing";
 import { createGuardedAgent, startDeliveryWorker, WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { auth, KEY_A, startTestApi } from "./start-test-api.ts";
-
-/** A webhook as the receiver got it. */
-export interface ReceivedHook {
-  headers: Record<string, string>;
-  body: string;
-}
 
 /**
  * The API, the tier workers (as the worker process wires them: batch counts, the batch.completed
@@ -35,18 +27,7 @@ export interface ReceivedHook {
  */
 export async function startBatchTestStack(redis: RedisFixture) {
   const simulator: RunningSimulator = await startSimulator({ port: 0, latencyScale: 0 });
-  const hooks: ReceivedHook[] = [];
-  const receiver = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on("end", () => {
-      hooks.push({ headers: req.headers as Record<string, string>, body });
-      res.writeHead(200).end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const receiver = await startWebhookReceiver();
   const api = await startTestApi({
     redisUrl: redis.url,
     keyPrefix: redis.prefix,
@@ -88,8 +69,8 @@ export async function startBatchTestStack(redis: RedisFixture) {
   return {
     api,
     simulator,
-    hooks,
-    hookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    hooks: receiver.received,
+    hookUrl: receiver.url,
     close: async () => {
       stopAborts();
       await deliveryWorker.close();
@@ -97,8 +78,7 @@ export async function startBatchTestStack(redis: RedisFixture) {
       await Promise.all([queues.close(), deliveries.close(), hub.close(), agent.close()]);
       await api.close();
       await simulator.close();
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     },
   };
 }

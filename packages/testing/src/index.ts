@@ -17,3 +17,5 @@ export { RedisUnavailableError } from "./redis-unavailable-error.ts";
 export { acquireSharedRedis } from "./shared-redis.ts";
 export type { RedisSource, StartedRedis, StartRedisOptions } from "./start-redis.ts";
 export { startRedis } from "./start-redis.ts";
+export type { ReceivedHook, WebhookReceiver } from "./webhook-receiver.ts";
+export { startWebhookReceiver } from "./webhook-receiver.ts";
