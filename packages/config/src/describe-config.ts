@@ -1,3 +1,4 @@
+import { formatTimeOfDay } from "@llmr/daily-window";
 import type { RouterConfig } from "./router-config.ts";
 
 /**
@@ -17,6 +18,12 @@ export function describeConfig(config: RouterConfig): string[] {
   for (const tier of config.tiers) {
     const models = tier.deployments.map((d) => `${d.provider.label}/${d.model.modelId}`).join(", ");
     lines.push(`tier ${tier.name}: ${models}`);
+  }
+  const window = config.batches.window;
+  if (window) {
+    lines.push(
+      `batch window: ${formatTimeOfDay(window.startMinutes)}-${formatTimeOfDay(window.endMinutes)} ${window.timeZone} (batch work starts only then)`,
+    );
   }
   return lines;
 }

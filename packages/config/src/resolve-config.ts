@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
+import { parseTimeOfDay } from "@llmr/daily-window";
 import type { ConfigIssue } from "./config-error.ts";
 import { resolveAdmin } from "./resolve-admin.ts";
 import type {
@@ -220,6 +221,14 @@ export function resolveConfig(
         fallbackToNextTier: doc.jobs.fallback_to_next_tier,
         deadlineSeconds: { interactive: doc.jobs.deadline_s.interactive, batch: doc.jobs.deadline_s.batch },
         retentionSeconds: doc.jobs.retention_s,
+      },
+      batches: {
+        // Both times were checked by the schema.
+        window: doc.batches.window && {
+          startMinutes: parseTimeOfDay(doc.batches.window.start) ?? 0,
+          endMinutes: parseTimeOfDay(doc.batches.window.end) ?? 0,
+          timeZone: doc.batches.window.time_zone,
+        },
       },
       auth: { apiKeys: doc.auth.api_keys, operatorTokens: doc.auth.operator_tokens },
       admin,

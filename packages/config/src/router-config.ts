@@ -1,3 +1,5 @@
+import type { DailyWindow } from "@llmr/daily-window";
+
 /** The validated, resolved configuration the router runs on (camelCase, references resolved). */
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "simulated";
@@ -121,6 +123,10 @@ export interface RouterConfig {
     fallbackToNextTier: boolean;
     deadlineSeconds: Record<JobClass, number>;
     retentionSeconds: number;
+  };
+  batches: {
+    /** Batch-class work starts only inside this daily window; undefined: at any time. */
+    window: DailyWindow | undefined;
   };
   auth: { apiKeys: Credential[]; operatorTokens: Credential[] };
   admin: {

@@ -1,3 +1,4 @@
+import { isTimeZone, parseTimeOfDay } from "@llmr/daily-window";
 import { z } from "zod";
 
 /**
@@ -300,6 +301,32 @@ const CredentialSchema = z.strictObject({
   sha256: Sha256Hex.describe("SHA-256 (hex) of the secret. Only the hash is kept."),
 });
 
+const TimeOfDay = z.string().refine((text) => parseTimeOfDay(text) !== undefined, {
+  error: (issue) => `must be a time of day HH:MM from 00:00 to 23:59 (got ${JSON.stringify(issue.input)})`,
+});
+
+export const BatchWindowSchema = z
+  .strictObject({
+    start: TimeOfDay.describe("Local time the window opens each day, `HH:MM` (e.g. `01:00`)."),
+    end: TimeOfDay.describe(
+      "Local time it closes, `HH:MM`; not after `start` means the next day (`22:00`-`04:00` runs past midnight).",
+    ),
+    time_zone: z
+      .string()
+      .refine(isTimeZone, {
+        error: (issue) =>
+          `unknown time zone ${JSON.stringify(issue.input)} (use an IANA name like Europe/Berlin or UTC)`,
+      })
+      .describe("IANA time zone of `start` and `end`; DST nights follow the wall clock."),
+  })
+  .refine((window) => window.start !== window.end, {
+    path: ["end"],
+    error: "must differ from start (an empty window never opens)",
+  })
+  .describe(
+    "A daily local-time window, e.g. 01:00-06:00 in Europe/Berlin. On the night clocks skip an hour, a start in the gap moves forward by it; in a repeated hour the first one counts.",
+  );
+
 export const RouterConfigSchema = z
   .strictObject({
     version: z.literal(1).describe("Config format version."),
@@ -395,6 +422,14 @@ export const RouterConfigSchema = z
         retention_s: 604_800,
       })
       .describe("Job defaults and limits."),
+    batches: z
+      .strictObject({
+        window: BatchWindowSchema.optional().describe(
+          "Batch-class work starts only inside this daily window (calls already running finish after it closes); interactive work is never held. Absent: batch work runs at any time.",
+        ),
+      })
+      .default({})
+      .describe("When batch work runs (besides each batch's own `not_before` / `complete_by`)."),
     auth: z
       .strictObject({
         api_keys: z
