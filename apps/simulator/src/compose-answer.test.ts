@@ -41,6 +41,22 @@ describe("composeAnswer", () => {
     expect(countTokens(summary)).toBeLessThan(countTokens(article) * 0.6);
   });
 
+  it("summarises a transcript (one turn per line) by its most substantial turns, in order", () => {
+    const turns = Array.from({ length: 200 }, (_, i) =>
+      i % 4 === 0
+        ? `Speaker ${i % 3}: We decided that item ${i} ships next week because the remote control needs a new battery cover and the budget allows it.`
+        : `Speaker ${i % 3}: OK .`,
+    );
+    const transcript = `Summarize this meeting.\n${turns.join("\n")}`;
+    const summary = composeAnswer(input({ question: transcript, maxOutputTokens: 1000 }));
+    const items = [...summary.matchAll(/We decided that item (\d+) ships/g)].map((match) => Number(match[1]));
+    expect(items.length).toBeGreaterThan(1);
+    expect(items).toEqual([...items].sort((a, b) => a - b));
+    expect(summary).not.toMatch(/OK \./);
+    expect(summary).not.toMatch(/Summarize/);
+    expect(countTokens(summary)).toBeLessThan(countTokens(transcript) * 0.6);
+  });
+
   it("fits summaries into the token budget when it can", () => {
     const summary = composeAnswer(
       input({ system: "You summarise.", question: article, maxOutputTokens: 12 }),

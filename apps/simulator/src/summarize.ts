@@ -21,10 +21,13 @@ export interface SummaryOptions {
 /** Summarises `input` (a user message that may start with the instruction itself). */
 export function extractiveSummary(input: string, options: SummaryOptions): string {
   const paragraphs = textParagraphs(input);
+  const turns = paragraphs.length === 1 ? transcriptTurns(input) : [];
   const sentences =
-    paragraphs.length === 1
-      ? leadingSentences(paragraphs[0] ?? "", 3)
-      : paragraphs.map((paragraph) => leadingSentences(paragraph, 1)[0] ?? paragraph);
+    turns.length > 0
+      ? longestTurns(turns, Math.max(minTranscriptSummaryTokens, countTokens(input) * transcriptShare))
+      : paragraphs.length === 1
+        ? leadingSentences(paragraphs[0] ?? "", 3)
+        : paragraphs.map((paragraph) => leadingSentences(paragraph, 1)[0] ?? paragraph);
   const points = options.hedged
     ? sentences.slice(0, Math.max(1, Math.ceil(sentences.length / 2)))
     : sentences;
@@ -46,6 +49,43 @@ export function extractiveSummary(input: string, options: SummaryOptions): strin
   // token limit is left whole, so the caller's cut reports `length` like a real model would.
   if (countTokens(prefix + summary) > shareCap) summary = `${cutWords(summary, shareCap / 2)}…`;
   return prefix + summary;
+}
+
+/** A transcript's summary keeps its most substantial turns, about this share of its tokens… */
+const transcriptShare = 0.1;
+/** …and at least this many tokens of them. */
+const minTranscriptSummaryTokens = 40;
+/** A text of one paragraph with at least this many lines is a transcript (one turn per line). */
+const minTranscriptLines = 8;
+
+/**
+ * The lines of a transcript-like input (one paragraph of many lines: a meeting's turns), without
+ * the instruction; empty when the input is not one.
+ */
+function transcriptTurns(input: string): string[] {
+  const lines = input
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(
+      (line) => line.length > 0 && !(/summar/i.test(line) && line.split(" ").length < maxInstructionWords),
+    );
+  return lines.length >= minTranscriptLines ? lines : [];
+}
+
+/** The longest turns (the ones that say most), up to `budget` tokens, in their original order. */
+function longestTurns(turns: readonly string[], budget: number): string[] {
+  const byLength = turns
+    .map((turn, index) => ({ turn, index }))
+    .sort((a, b) => b.turn.length - a.turn.length);
+  const chosen: Array<{ turn: string; index: number }> = [];
+  let used = 0;
+  for (const candidate of byLength) {
+    const cost = countTokens(` ${candidate.turn}`);
+    if (chosen.length > 0 && used + cost > budget) break;
+    chosen.push(candidate);
+    used += cost;
+  }
+  return chosen.sort((a, b) => a.index - b.index).map((candidate) => candidate.turn);
 }
 
 /** The paragraphs that are the text to summarise, without the instruction around them. */

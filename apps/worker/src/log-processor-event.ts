@@ -54,8 +54,9 @@ export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
           status: event.job.status,
           cost_usd: event.job.cost_usd,
           error: event.job.error,
+          ...(event.partOf ? { part_of: event.partOf } : {}),
         },
-        `job ${event.job.status}`,
+        event.partOf ? `part ${event.job.status}` : `job ${event.job.status}`,
       );
       return;
     case "notify_failed":

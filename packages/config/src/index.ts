@@ -8,6 +8,7 @@ export type {
   Credential,
   CustomCheckRef,
   JobClass,
+  MapReduceSettings,
   ProviderKind,
   ResolvedDeployment,
   ResolvedModel,

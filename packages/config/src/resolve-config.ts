@@ -122,6 +122,12 @@ export function resolveConfig(
         });
       }
     });
+    if (task.map_reduce && task.map_reduce.overlap_tokens * 2 > task.map_reduce.chunk_tokens) {
+      issues.push({
+        path: `tasks.${name}.map_reduce.overlap_tokens`,
+        message: `must be at most half of chunk_tokens (${task.map_reduce.chunk_tokens}), or every part would be mostly repeats`,
+      });
+    }
     const configDir = source.startsWith("<") ? process.cwd() : dirname(source);
     tasks.set(name, {
       name,
@@ -138,6 +144,12 @@ export function resolveConfig(
         minConfidence: task.escalation.min_confidence,
         onQualityFailure: task.escalation.on_quality_failure,
         maxEscalations: task.escalation.max_escalations,
+      },
+      mapReduce: task.map_reduce && {
+        chunkTokens: task.map_reduce.chunk_tokens,
+        overlapTokens: task.map_reduce.overlap_tokens,
+        maxParts: task.map_reduce.max_parts,
+        maxLevels: task.map_reduce.max_levels,
       },
     });
   }

@@ -84,6 +84,16 @@ export interface ResolvedTask {
     onQualityFailure: "next" | "top";
     maxEscalations: number;
   };
+  /** Long inputs are split into parts, summarized apart and combined (absent: one call). */
+  mapReduce: MapReduceSettings | undefined;
+}
+
+/** How a task splits a long input (`tasks.<name>.map_reduce`). */
+export interface MapReduceSettings {
+  chunkTokens: number;
+  overlapTokens: number;
+  maxParts: number;
+  maxLevels: number;
 }
 
 export interface RuleCondition {

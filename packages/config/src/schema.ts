@@ -245,6 +245,45 @@ export const TaskSchema = z
       })
       .default({ min_confidence: 0.5, on_quality_failure: "top", max_escalations: 2 })
       .describe("When an answer is not good enough for this task, and where the job goes then."),
+    map_reduce: z
+      .strictObject({
+        chunk_tokens: z
+          .number()
+          .int()
+          .min(200)
+          .default(6_000)
+          .describe(
+            "An input longer than this (or than the starting tier's smallest context window leaves room for) is split into parts of at most this many tokens.",
+          ),
+        overlap_tokens: z
+          .number()
+          .int()
+          .min(0)
+          .default(200)
+          .describe(
+            "Each part repeats about this many tokens (whole sentences) from the end of the part before it, so nothing said across a cut is lost.",
+          ),
+        max_parts: z
+          .number()
+          .int()
+          .min(2)
+          .max(1_000)
+          .default(200)
+          .describe("Most parts one document may be split into; a longer input is refused at submission."),
+        max_levels: z
+          .number()
+          .int()
+          .min(1)
+          .max(5)
+          .default(3)
+          .describe(
+            "Most rounds of summarizing: when the parts' summaries together are still too long, they are split and summarized again, up to this many rounds.",
+          ),
+      })
+      .optional()
+      .describe(
+        "Map-reduce for long inputs (summaries): each part is its own routed, quality-checked job; one last call combines their answers. Absent: the input goes to one call.",
+      ),
   })
   .describe("A kind of work (chat, summarize, classify, extract, ...).");
 

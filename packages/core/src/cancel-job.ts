@@ -3,6 +3,7 @@ import type { JobEvents } from "./job-events.ts";
 import type { JobRecord, PublicJob } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { JobStore } from "./job-store.ts";
+import { cancelParts } from "./map-reduce/cancel-parts.ts";
 import type { TierQueues } from "./tier-queues.ts";
 
 export interface CancelDeps {
@@ -48,6 +49,8 @@ export async function cancelJob(
   const state = await queued?.getState();
   if (queued && state !== "active") await queued.remove().catch(() => undefined);
   await deps.events.announceCancel(jobId, updated.hop);
+  // A long input being summarized in parts: its parts stop too.
+  if (updated.map_reduce) await cancelParts(deps, updated);
   await deps.events
     .publish(jobId, "status", { status: "cancelled", tier: updated.job.tier })
     .catch(() => undefined);

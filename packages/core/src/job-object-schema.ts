@@ -38,6 +38,16 @@ export const AttemptSchema = z
     output_text: z.string().nullable(),
     started_at: z.string(),
     finished_at: z.string(),
+    chunk: z
+      .object({
+        round: z.number().int().min(1),
+        index: z.number().int().min(1),
+        total: z.number().int().min(1),
+      })
+      .optional()
+      .describe(
+        "The part of a long input this call summarized (map-reduce); absent for the job's own calls.",
+      ),
   })
   .describe("One provider call of the job, with why it ended as it did.");
 
@@ -75,6 +85,17 @@ export const JobObjectSchema = z
     error: z.object({ type: z.string(), message: z.string() }).nullable(),
     metadata: z.record(z.string(), z.string()),
     batch_id: z.string().nullable(),
+    progress: z
+      .object({
+        phase: z.enum(["map", "reduce"]),
+        round: z.number().int().min(1),
+        chunks_done: z.number().int().min(0),
+        chunks_total: z.number().int().min(1),
+      })
+      .optional()
+      .describe(
+        "A long input summarized in parts: `map` while its parts are summarized (done of total), `reduce` for the call that combines them.",
+      ),
     created_at: z.string(),
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),

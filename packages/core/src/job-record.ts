@@ -54,6 +54,29 @@ export interface Attempt {
   output_text: string | null;
   started_at: string;
   finished_at: string;
+  /**
+   * Extension: the attempt was made for one part of a long input (map-reduce); absent on the
+   * job's own calls. `round` 1 is the input's parts, round 2 the parts of their summaries, ...
+   */
+  chunk?: ChunkLabel;
+}
+
+/** Which part of a map-reduce job an attempt worked on (1-based). */
+export interface ChunkLabel {
+  round: number;
+  index: number;
+  total: number;
+}
+
+/**
+ * Extension: how far a map-reduce job is. `map`: its parts are being summarized (`chunks_done` of
+ * `chunks_total` in round `round`); `reduce`: one last call combines their answers.
+ */
+export interface JobProgress {
+  phase: "map" | "reduce";
+  round: number;
+  chunks_done: number;
+  chunks_total: number;
 }
 
 /** A move of the job to another tier, and why. */
@@ -103,6 +126,8 @@ export interface PublicJob {
   error: JobError | null;
   metadata: Record<string, string>;
   batch_id: string | null;
+  /** Extension: a long input summarized in parts (map-reduce) shows how far it is; absent otherwise. */
+  progress?: JobProgress;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -149,6 +174,32 @@ export interface JobRecord {
   in_flight?: InFlightCall | null;
   /** After this the job fails `deadline_exceeded` (`jobs.deadline_s` of its class, from submission). */
   deadline_at?: string;
+  /** A long input summarized in parts: the parts of the current round and their answers so far. */
+  map_reduce?: MapReduceState;
+  /** This record is one part of another job's map-reduce (never shown to tenants on its own). */
+  part_of?: PartOf;
+}
+
+export interface MapReduceState {
+  phase: "map" | "reduce";
+  /** 1: the input's parts; 2: parts of the joined answers of round 1; ... */
+  round: number;
+  /** Index of the message that was split (the longest user message). */
+  material: number;
+  /** Each part of this round: its record id and the span of the round's text it covers. */
+  parts: Array<{ id: string; start: number; end: number; tokens: number }>;
+  /** Each part's accepted answer (null until it succeeded). */
+  outputs: Array<string | null>;
+  /** Part records (every round) whose attempts are in this job's history already. */
+  merged: string[];
+}
+
+export interface PartOf {
+  job_id: string;
+  round: number;
+  /** 1-based. */
+  index: number;
+  total: number;
 }
 
 export interface InFlightCall {

@@ -1,7 +1,7 @@
 import type { RouterConfig, WireProtocol } from "@llmr/config";
 import type { Attributes, Span } from "@opentelemetry/api";
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { DelayedError, RateLimitError, WaitingError } from "bullmq";
+import { DelayedError, RateLimitError, WaitingChildrenError, WaitingError } from "bullmq";
 import { RequestValidationError } from "./errors/request-validation-error.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
 import type { Attempt, AttemptOutcome, JobRecord } from "./job-record.ts";
@@ -47,7 +47,8 @@ export const isRunFailure = (error: unknown) =>
     error instanceof RetryLaterError ||
     error instanceof DelayedError ||
     error instanceof RateLimitError ||
-    error instanceof WaitingError
+    error instanceof WaitingError ||
+    error instanceof WaitingChildrenError
   );
 
 /** Which wire protocol (OpenAI's, Anthropic's) each deployment speaks: the `gen_ai.system` of its calls. */

@@ -1,5 +1,7 @@
-import { loadConfig } from "@llmr/config";
+import { readFileSync } from "node:fs";
+import { DEFAULT_CONFIG_PATH, loadConfig, validateConfig } from "@llmr/config";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { RequestValidationError } from "./errors/request-validation-error.ts";
 import { JobRequestSchema } from "./job-request.ts";
 import { normalizeRequest } from "./normalize-request.ts";
@@ -61,6 +63,23 @@ describe("job request validation", () => {
     expect(issuesFor({ input: "x", tier: "capable", max_tier: "fast" })).toEqual([
       { param: "tier", message: 'tier "capable" is above the job\'s max_tier "fast" (the request)' },
     ]);
+  });
+
+  it("refuses an input that would need more map-reduce parts than the task allows, naming the field", () => {
+    const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8"));
+    doc.tasks.summarize.map_reduce = { chunk_tokens: 200, overlap_tokens: 0, max_parts: 2 };
+    const small = validateConfig(doc, "test", { env: {} });
+    const long = "A sentence about the quarterly numbers. ".repeat(100);
+    const refuse = (body: unknown) => () => normalizeRequest(JobRequestSchema.parse(body), small, "tenant-a");
+    expect(refuse({ task: "summarize", input: long })).toThrow(/would need more than 2 parts of 200 tokens/);
+    try {
+      refuse({ task: "summarize", messages: [{ role: "user", content: long }] })();
+    } catch (error) {
+      expect((error as RequestValidationError).issues[0]?.param).toBe("messages");
+    }
+    expect(
+      refuse({ task: "summarize", input: "A sentence about the quarterly numbers. ".repeat(8) }),
+    ).not.toThrow();
   });
 
   it("routes by rule, saying which rule and why", () => {

@@ -61,6 +61,15 @@ export function normalizeRequest(request: JobRequest, config: RouterConfig, tena
   );
   if (decision.refused)
     throw new RequestValidationError([{ param: decision.param, message: decision.message }]);
+  const split = task.mapReduce;
+  if (split && decision.inputTokens > split.maxParts * (split.chunkTokens - split.overlapTokens)) {
+    throw new RequestValidationError([
+      {
+        param: request.messages ? "messages" : "input",
+        message: `${decision.inputTokens} tokens would need more than ${split.maxParts} parts of ${split.chunkTokens} tokens (the task's map_reduce.max_parts)`,
+      },
+    ]);
+  }
 
   return {
     class: request.class,

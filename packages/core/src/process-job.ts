@@ -5,7 +5,9 @@ import { contextFromMetadata, inSpan } from "@llmr/tracing";
 import type { Span } from "@opentelemetry/api";
 import { SpanKind } from "@opentelemetry/api";
 import type { Job } from "bullmq";
-import { DelayedError, RateLimitError, UnrecoverableError, WaitingError } from "bullmq";
+import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError, WaitingError } from "bullmq";
+import type { BatchStore } from "./batches/batch-store.ts";
+import { cancelBatchItem } from "./batches/cancel-batch-item.ts";
 import { buildCompletionRequest, parseOutputJson } from "./build-completion-request.ts";
 import type { CallOutcome } from "./call-provider.ts";
 import { callProvider } from "./call-provider.ts";
@@ -24,13 +26,15 @@ import { isRunFailure, protocolsOf, traceProcessorEvent, tracer } from "./job-tr
 import { interruptedAttempt } from "./job-transitions.ts";
 import type { Judgement } from "./judge-answer.ts";
 import { judgeAnswer } from "./judge-answer.ts";
+import { mapReduceStep } from "./map-reduce/map-reduce-step.ts";
+import { mergePart } from "./map-reduce/merge-part.ts";
 import type { ProviderPool } from "./provider-pool.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { recordDispatch } from "./record-dispatch.ts";
 import { retryDelayMs } from "./retry-delay.ts";
 import type { DeploymentSkip, DispatchGates, Selection } from "./select-deployment.ts";
 import { selectDeployment } from "./select-deployment.ts";
-import type { TierQueues } from "./tier-queues.ts";
+import type { ParentJob, TierQueues } from "./tier-queues.ts";
 import { QueuePayloadSchema } from "./tier-queues.ts";
 
 /** Why a job moved up a tier: a judged answer (confidence, a failed check) or every try failing. */
@@ -86,6 +90,8 @@ export type ProcessorEvent =
       job: PublicJob;
       /** This run's write made the job final (false: it was final already, e.g. cancelled by the client). */
       transitioned: boolean;
+      /** The job is a part of this job's map-reduce (not a job of its own: not counted as one). */
+      partOf?: string;
     }
   | { type: "skipped"; jobId: string; reason: string }
   | { type: "notify_failed"; jobId: string; tenant: string; error: unknown }
@@ -135,6 +141,11 @@ export interface ProcessorDeps {
    * period: such a call's job goes back to the queue (attempt recorded) instead of failing.
    */
   isShuttingDown?: () => boolean;
+  /**
+   * Where a batch item's batch is looked up before its call: an item of a cancelled batch is
+   * cancelled without calling a provider. Without it, such an item runs until the cancel reaches it.
+   */
+  batches?: Pick<BatchStore, "cancelRequested">;
   now?: () => Date;
 }
 
@@ -192,6 +203,8 @@ export function createJobProcessor(deps: ProcessorDeps) {
     }
     const { record } = stored;
     if (TERMINAL_STATUSES.has(record.job.status)) {
+      // A part of a map-reduce job: make sure the job has it (cancelled parts too: their calls cost).
+      if (record.part_of) await mergePart(deps, record);
       // Run again after the job finished: the worker that finished it may have died before its
       // webhook was queued. `onFinished` must be idempotent, so notifying again is safe.
       if (record.job.status !== "cancelled" && deps.onFinished) {
@@ -205,7 +218,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
     if (payload.data.hop < record.hop) {
       // The record moved on to a later hop (an escalation) but this BullMQ job did not finish:
       // the worker died between the two steps. Queue the current hop (a no-op when it is queued).
-      await deps.queues.add(record.job.tier, record.job.class, { job_id: jobId, hop: record.hop });
+      await deps.queues.add(
+        record.job.tier,
+        record.job.class,
+        { job_id: jobId, hop: record.hop },
+        parentOf(job),
+      );
       emit({ type: "skipped", jobId, reason: `hop ${payload.data.hop} superseded by hop ${record.hop}` });
       return "superseded";
     }
@@ -215,6 +233,15 @@ export function createJobProcessor(deps: ProcessorDeps) {
         jobId,
         reason: `hop ${payload.data.hop} is ahead of the record (${record.hop})`,
       });
+      return "skipped";
+    }
+
+    if (record.job.batch_id && (await deps.batches?.cancelRequested(record.job.batch_id))) {
+      // The batch's cancel reaches its items one by one (seconds for a big batch); one taken
+      // before then is cancelled here, so a cancelled batch stops calling providers at once.
+      const cancelled = await cancelBatchItem(deps, record, now());
+      if (cancelled)
+        emit({ type: "finished", jobId, tenant: record.tenant, job: cancelled.job, transitioned: true });
       return "skipped";
     }
 
@@ -232,13 +259,28 @@ export function createJobProcessor(deps: ProcessorDeps) {
     }
     const task = findTask(deps.config, record.job.task);
     const tier = findTier(deps.config, record.job.tier);
-    const deployments = deploymentsFor(tier, record.route);
+    // A long input of a map-reduce task: its parts run as child jobs first; this job's own call
+    // then combines their answers (`working` carries those messages; the stored request is kept).
+    let working = record;
+    if (task.mapReduce && !record.part_of) {
+      const step = await mapReduceStep({ ...deps, now }, job, token, record, task, tier);
+      if (step.kind === "waiting") throw new WaitingChildrenError();
+      if (step.kind === "later") throw new DelayedError();
+      if (step.kind === "failed") {
+        const failed = await failWithoutAttempt(deps, record, step.error, now());
+        if (failed)
+          emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job, transitioned: true });
+        throw new UnrecoverableError(step.error.message);
+      }
+      if (step.kind === "reduce") working = step.record;
+    }
+    const deployments = deploymentsFor(tier, working.route);
     if (deployments.length === 0) {
       throw new UnrecoverableError(`tier ${tier.name} has no deployment this job can use (config changed?)`);
     }
     // Each BullMQ try of this hop starts at the tier's next deployment (the fallback within a tier),
     // skipping deployments whose breaker is open or whose shared budget is spent.
-    const estimatedTokens = record.route.input_tokens + record.request.max_output_tokens;
+    const estimatedTokens = working.route.input_tokens + record.request.max_output_tokens;
     const jobClass = record.job.class;
     const emitAttempt = (
       attempt: Attempt,
@@ -365,7 +407,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
     );
     const softMs = Math.min(record.request.timeouts.soft_ms ?? limits.softMs, hardMs);
     const planFor = (target: ResolvedDeployment) => {
-      const built = buildCompletionRequest(record.request, task, target);
+      const built = buildCompletionRequest(working.request, task, target);
       return {
         built,
         plan: {
@@ -450,7 +492,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
         config: deps.config,
         task,
         tier,
-        record,
+        record: working,
         result: call.result,
         rawJson,
         outputJson,
@@ -576,7 +618,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
           cause: verdict?.kind === "escalate" ? verdict.outcome : "fallback",
         });
       deps.failpoint?.("after-escalation-recorded");
-      await deps.queues.add(escalateTo.name, record.job.class, { job_id: jobId, hop: updated.hop });
+      await deps.queues.add(
+        escalateTo.name,
+        record.job.class,
+        { job_id: jobId, hop: updated.hop },
+        parentOf(job),
+      );
       publish(jobId, "escalated", {
         from_tier: tier.name,
         to_tier: escalateTo.name,
@@ -586,8 +633,16 @@ export function createJobProcessor(deps: ProcessorDeps) {
       return "escalated";
     }
     if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
-      emit({ type: "finished", jobId, tenant: record.tenant, job: updated.job, transitioned });
+      emit({
+        type: "finished",
+        jobId,
+        tenant: record.tenant,
+        job: updated.job,
+        transitioned,
+        ...(updated.part_of ? { partOf: updated.part_of.job_id } : {}),
+      });
       publish(jobId, "job", updated.job);
+      if (updated.part_of) await mergePart(deps, updated);
       deps.failpoint?.("after-finish-recorded");
       if (deps.onFinished && updated.job.status !== "cancelled") {
         await deps.onFinished(updated).catch((error: unknown) => {
@@ -626,6 +681,11 @@ export function createJobProcessor(deps: ProcessorDeps) {
       },
     );
   };
+}
+
+/** A part's BullMQ job reports to its parent: a later hop of the part must, too. */
+function parentOf(job: Job): ParentJob | undefined {
+  return job.parent?.id ? { id: job.parent.id, queue: job.parent.queueKey } : undefined;
 }
 
 function round4(value: number): number {

@@ -17,6 +17,16 @@ export const QueuePayloadSchema = z.strictObject({
 });
 export type QueuePayload = z.infer<typeof QueuePayloadSchema>;
 
+/**
+ * The BullMQ job a part's job reports to (map-reduce): the parent waits in `waiting-children`
+ * until every part's job is done, and is taken up at once when one fails for good.
+ */
+export interface ParentJob {
+  id: string;
+  /** The parent's qualified queue name (`<prefix>:<queue>`, BullMQ's `job.queueQualifiedName`). */
+  queue: string;
+}
+
 /** BullMQ's name for the backoff strategy the worker registers (see `routerBackoffStrategy`). */
 export const ROUTER_BACKOFF = "router";
 
@@ -64,22 +74,45 @@ export class TierQueues {
    * When traced, the BullMQ job carries the trace context (`opts.telemetry.metadata`, which BullMQ
    * stores with the job), so the runs of this hop, retries included, continue the same trace.
    */
-  async add(tier: string, jobClass: JobClass, payload: QueuePayload): Promise<void> {
+  async add(tier: string, jobClass: JobClass, payload: QueuePayload, parent?: ParentJob): Promise<void> {
+    await this.addAll(tier, jobClass, [payload], parent);
+  }
+
+  /**
+   * Enqueues several job records on one queue in one step (BullMQ's `addBulk`, a single Redis
+   * transaction). With `parent`, each becomes a child of that BullMQ job (map-reduce parts); a
+   * payload whose BullMQ job exists already is left as it is, so a retried step adds nothing twice.
+   */
+  async addAll(
+    tier: string,
+    jobClass: JobClass,
+    payloads: QueuePayload[],
+    parent?: ParentJob,
+  ): Promise<void> {
     const queue = this.get(tier, jobClass);
-    const data = QueuePayloadSchema.parse(payload);
+    const first = payloads[0];
+    if (!first) return;
     const attributes = {
       "messaging.system": "bullmq",
       "messaging.destination.name": queue.name,
-      "llmr.job.id": payload.job_id,
-      "llmr.hop": payload.hop,
+      "llmr.job.id": first.job_id,
+      "llmr.hop": first.hop,
+      ...(payloads.length > 1 ? { "messaging.batch.message_count": payloads.length } : {}),
     };
     await inSpan(tracer, "llmr.enqueue", { kind: SpanKind.PRODUCER, attributes }, async () => {
       const metadata = traceMetadata();
-      await queue.add(tier, data, {
+      const options: JobsOptions = {
         ...this.#jobOptions,
-        jobId: `${payload.job_id}.${payload.hop}`,
         ...(metadata ? { telemetry: { metadata } } : {}),
-      });
+        ...(parent ? { parent, continueParentOnFailure: true } : {}),
+      };
+      const jobs = payloads.map((payload) => ({
+        name: tier,
+        data: QueuePayloadSchema.parse(payload),
+        opts: { ...options, jobId: `${payload.job_id}.${payload.hop}` },
+      }));
+      if (jobs.length === 1 && jobs[0]) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+      else await queue.addBulk(jobs);
     });
   }
 

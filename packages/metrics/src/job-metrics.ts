@@ -24,6 +24,8 @@ export const JOB_ERROR_TYPES: ReadonlySet<string> = new Set([
   "provider_error",
   "deadline_exceeded",
   "no_capacity",
+  "chunk_failed",
+  "input_too_long",
 ]);
 
 /** The `error_type` label of a finished job: `none` for a job without error. */

@@ -50,7 +50,8 @@ export function createProcessorEventObserver(
         onAttempt(event);
         return;
       case "finished":
-        if (!event.transitioned) return;
+        // A map-reduce part is not a job of its own: its calls count as attempts, the job once.
+        if (!event.transitioned || event.partOf) return;
         metrics.jobsFinished.inc({
           class: event.job.class,
           task: event.job.task,
