@@ -54,7 +54,7 @@ export function createApiServices(
     scheduleScale: config.webhooks.scheduleScale,
     onError: (error) => onConnectionError(error, "webhook queue"),
   });
-  const batches = new BatchStore(redis, keys);
+  const batches = new BatchStore(redis, keys, { window: config.batches.window });
   const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
   // A batch can finish here: its last items cancelled by a client.
   const store = new JobStore(redis, keys, {

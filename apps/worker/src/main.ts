@@ -5,6 +5,7 @@ import {
   abortCancelledJobs,
   assertNoEviction,
   BatchStore,
+  BatchTrackMonitor,
   closeTierWorkers,
   createBatchNotifier,
   createDispatchGates,
@@ -25,6 +26,7 @@ import { startTracing } from "@llmr/tracing";
 import { createGuardedAgent, startDeliveryWorker, WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import { Env } from "./env.ts";
 import { startWorkerHttpServer } from "./http-server.ts";
+import { logBatchTrackEvent, logBatchWindowEvent } from "./log-batch-schedule.ts";
 import { logDeliveryEvent } from "./log-delivery-event.ts";
 import { logProcessorEvent } from "./log-processor-event.ts";
 import { createLogger } from "./logger.ts";
@@ -96,13 +98,19 @@ try {
 const countProcessorEvent = createProcessorEventObserver(metrics, config);
 
 const keys = new RedisKeys(config.redis.keyPrefix);
-const batches = new BatchStore(redis, keys);
+const batches = new BatchStore(redis, keys, { window: config.batches.window });
+// Batches this worker runs items of are looked at every 15 s: off track → one warning (cluster-wide).
+const batchTracks = new BatchTrackMonitor(redis, keys, batches, {
+  onEvent: (event) => logBatchTrackEvent(logger, event),
+  onError: (error, batchId) => logger.warn({ err: error, batch_id: batchId }, "batch estimate not checked"),
+});
 const store = new JobStore(redis, keys, {
   retentionSeconds: config.jobs.retentionSeconds,
   // A batch finishes where its last item does, usually here: its batch.completed webhook is queued then.
   batches: {
     onFinished: (batchId) => notifyBatchFinished(batchId),
     onError: (error, batchId) => logger.warn({ err: error, batch_id: batchId }, "batch counts not updated"),
+    onReported: (batchId) => batchTracks.watch(batchId),
   },
 });
 const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
@@ -191,8 +199,23 @@ const workers = startTierWorkers(
     ...(env.WORKER_TIERS ? { tiers: env.WORKER_TIERS } : {}),
     ...(env.WORKER_CLASSES ? { classes: env.WORKER_CLASSES } : {}),
     lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    // Outside the config's daily window the batch queues take nothing; interactive ones are never held.
+    ...(config.batches.window
+      ? {
+          batchWindow: {
+            window: config.batches.window,
+            onEvent: (event) => {
+              logBatchWindowEvent(logger, event);
+              metrics.batchWindowOpen.set(event.type === "batch_window_opened" ? 1 : 0);
+            },
+            onError: (error, worker) => logger.error({ err: error, queue: worker.name }, "worker error"),
+          },
+        }
+      : {}),
   },
 );
+if (!config.batches.window) metrics.batchWindowOpen.set(1);
+batchTracks.start();
 for (const { worker } of workers) {
   worker.on("error", (error) => logger.error({ err: error, queue: worker.name }, "worker error"));
 }
@@ -227,6 +250,7 @@ async function shutdown(signal: string): Promise<void> {
   }, env.WORKER_SHUTDOWN_GRACE_MS + SHUTDOWN_FORCE_AFTER_MS).unref();
   await closeTierWorkers(workers);
   clearTimeout(abortRest);
+  await batchTracks.stop();
   // Open until the calls are done: probes and scrapes still see the drain.
   httpServer?.server.closeAllConnections();
   httpServer?.server.close();

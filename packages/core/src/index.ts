@@ -1,10 +1,15 @@
+export type { BatchWindowEvent, BatchWindowGateOptions } from "./batch-window-gate.ts";
+export { BatchWindowGate } from "./batch-window-gate.ts";
 export type { BatchCompletedDelivery } from "./batches/batch-notifier.ts";
 export { createBatchNotifier } from "./batches/batch-notifier.ts";
 export type {
   BatchCounts,
+  BatchEstimate,
   BatchResultLine,
   BatchResultsEnd,
   BatchStatus,
+  BatchWindowView,
+  EstimateBasis,
   PublicBatch,
 } from "./batches/batch-object.ts";
 export { BatchObjectSchema, BatchResultLineSchema, BatchResultsEndSchema } from "./batches/batch-object.ts";
@@ -19,10 +24,14 @@ export {
   NDJSON_OPTIONS_OBJECT,
 } from "./batches/batch-request.ts";
 export { batchResults } from "./batches/batch-results.ts";
+export type { BatchScheduleInput } from "./batches/batch-schedule.ts";
+export { batchWindowView, estimateBatch } from "./batches/batch-schedule.ts";
 export type { BatchEntry, BatchSource } from "./batches/batch-source.ts";
 export { jsonBatchSource, ndjsonBatchSource } from "./batches/batch-source.ts";
-export type { BatchItemEntry, BatchMeta } from "./batches/batch-store.ts";
+export type { BatchItemEntry, BatchMeta, BatchStoreOptions } from "./batches/batch-store.ts";
 export { BatchStore, publicBatch } from "./batches/batch-store.ts";
+export type { BatchTrackEvent, BatchTrackMonitorOptions } from "./batches/batch-track-monitor.ts";
+export { BatchTrackMonitor } from "./batches/batch-track-monitor.ts";
 export type { CancelBatchDeps } from "./batches/cancel-batch.ts";
 export { cancelBatch } from "./batches/cancel-batch.ts";
 export { BATCH_CHUNK_ITEMS, enqueueBatch } from "./batches/enqueue-batch.ts";

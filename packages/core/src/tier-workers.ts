@@ -1,7 +1,10 @@
 import type { JobClass, RouterConfig } from "@llmr/config";
 import { JOB_CLASSES } from "@llmr/config";
+import type { DailyWindow } from "@llmr/daily-window";
 import type { Job } from "bullmq";
 import { Worker } from "bullmq";
+import type { BatchWindowGateOptions } from "./batch-window-gate.ts";
+import { BatchWindowGate } from "./batch-window-gate.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
 import type { JobEventHub } from "./job-event-hub.ts";
 import type { ProcessorDeps } from "./process-job.ts";
@@ -21,6 +24,11 @@ export interface TierWorkerOptions {
    * @defaultValue 30000
    */
   lockDurationMs?: number;
+  /**
+   * Batch-class workers take jobs only inside this daily window (the config's `batches.window`),
+   * paused and resumed by a {@link BatchWindowGate} with these options. Absent: at any time.
+   */
+  batchWindow?: BatchWindowGateOptions & { window: DailyWindow };
 }
 
 export interface RunningTierWorker {
@@ -42,13 +50,18 @@ export function startTierWorkers(
 ): RunningTierWorker[] {
   const processor = createJobProcessor(deps);
   const running: RunningTierWorker[] = [];
+  const gate = options.batchWindow && new BatchWindowGate(options.batchWindow.window, options.batchWindow);
   for (const tier of deps.config.tiers) {
     if (options.tiers && !options.tiers.includes(tier.name)) continue;
     for (const jobClass of options.classes ?? JOB_CLASSES) {
       const concurrency = tier.concurrency[jobClass];
       if (concurrency === 0) continue;
-      const worker = new Worker(tierQueueName(tier.name, jobClass), processor, {
+      const gated = gate !== undefined && jobClass === "batch";
+      const run = gated ? gate.guard(processor) : processor;
+      const worker = new Worker(tierQueueName(tier.name, jobClass), run, {
         connection,
+        // A gated worker is started (or left paused) by the gate, never before it looked at the window.
+        autorun: !gated,
         prefix: deps.config.redis.keyPrefix,
         concurrency,
         // The lock is renewed every lockDuration/2 while a call is pending, so a long call is
@@ -65,6 +78,7 @@ export function startTierWorkers(
       running.push({ tier: tier.name, jobClass, worker });
     }
   }
+  gate?.start(running.filter((entry) => entry.jobClass === "batch").map((entry) => entry.worker));
   return running;
 }
 

@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { Counter, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 import { PROVIDER_LATENCY_BUCKETS_S, QUEUE_WAIT_BUCKETS_S, RATE_LIMIT_WAIT_BUCKETS_S } from "./buckets.ts";
 import type { JobFinishedLabels } from "./job-metrics.ts";
 import { defineJobsFinished } from "./job-metrics.ts";
@@ -19,6 +19,7 @@ export interface WorkerMetrics {
   rateLimitWait: Histogram<"tier" | "class">;
   breakerTransitions: Counter<"deployment" | "to">;
   webhookDeliveries: Counter<"event" | "outcome">;
+  batchWindowOpen: Gauge;
 }
 
 /** Defines the worker's families on `registry`, once per process. */
@@ -100,6 +101,11 @@ export function defineWorkerMetrics(registry: Registry): WorkerMetrics {
       name: "llmr_webhook_delivery_attempts_total",
       help: "Webhook delivery tries, by event and outcome (delivered, failed_will_retry, gave_up).",
       labelNames: ["event", "outcome"],
+      registers,
+    }),
+    batchWindowOpen: new Gauge({
+      name: "llmr_batch_window_open",
+      help: "1 while this worker's batch queues may take jobs (inside batches.window, or no window set), 0 while they wait for the window.",
       registers,
     }),
   };

@@ -8,7 +8,6 @@ import {
   cancelBatch,
   jsonBatchSource,
   ndjsonBatchSource,
-  publicBatch,
   StorageUnavailableError,
   submitBatch,
 } from "@llmr/core";
@@ -66,7 +65,7 @@ export function batchesRouter(deps: BatchesRouteDeps): Router {
 
   router.get("/v1/batches/:id", async (req, res) => {
     const meta = await ownBatch(deps, req.params.id as string, res.locals.tenant);
-    res.json(publicBatch(meta));
+    res.json(deps.batches.toPublic(meta));
   });
 
   router.get("/v1/batches/:id/results", async (req, res) => {

@@ -1,6 +1,5 @@
 import type { PublicBatch } from "./batch-object.ts";
 import type { BatchStore } from "./batch-store.ts";
-import { publicBatch } from "./batch-store.ts";
 
 /** A `batch.completed` webhook to queue (what `WebhookDeliveries.enqueueDelivery` takes). */
 export interface BatchCompletedDelivery {
@@ -33,7 +32,7 @@ export function createBatchNotifier(
         tenant: meta.tenant,
         jobId: batchId,
         event: "batch.completed",
-        data: { ...publicBatch(meta) },
+        data: { ...batches.toPublic(meta) },
         url: meta.webhookUrl,
         occurredAt: new Date(meta.finishedAt),
         idempotencyKey: `${batchId}:completed`,

@@ -29,6 +29,53 @@ export interface PublicBatch {
   not_before: string | null;
   /** Extension: every item's deadline is at the latest this (null: the config's batch deadline). */
   complete_by: string | null;
+  /** Extension: when its first item started running (null: none yet). */
+  started_at: string | null;
+  /** Extension: the server's daily window for batch work (`batches.window`); null: none, any time. */
+  window: BatchWindowView | null;
+  /** Extension: when the batch will be done at the rate measured so far, and whether by `complete_by`. */
+  estimate: BatchEstimate;
+}
+
+/** The config's daily batch window and its state now, so a user sees why a queued batch waits. */
+export interface BatchWindowView {
+  /** Local opening time, `HH:MM`. */
+  start: string;
+  /** Local closing time, `HH:MM` (not after `start`: the next day). */
+  end: string;
+  time_zone: string;
+  /** Batch work may start now. */
+  open: boolean;
+  /** When it opens next; null while open. */
+  opens_at: string | null;
+  /** When the open (or next) window closes. */
+  closes_at: string;
+}
+
+/**
+ * Why the estimate says what it says: `measured` (a rate is known), `warming_up` (items started,
+ * too few finished to trust a rate), `not_started`, `no_time_left` (no window time is left before
+ * `complete_by`), `finished`, `cancelled`.
+ */
+export type EstimateBasis =
+  | "measured"
+  | "warming_up"
+  | "not_started"
+  | "no_time_left"
+  | "finished"
+  | "cancelled";
+
+/** An estimate updated on every read, from the counts and the time batch work was allowed to run. */
+export interface BatchEstimate {
+  /** Items not finished yet (queued or running). */
+  remaining: number;
+  /** Finished items per minute of allowed run time (inside the window) since the first started; null until measurable. */
+  items_per_minute: number | null;
+  /** When the remaining items will be done at that rate, counting only window time; null without a rate. */
+  finish_at: string | null;
+  /** Whether `finish_at` is by `complete_by`: false as early as that is known; null without `complete_by` or a rate. */
+  on_track: boolean | null;
+  basis: EstimateBasis;
 }
 
 /** One line of `GET /v1/batches/{id}/results`: an item's outcome. */
@@ -63,6 +110,27 @@ const Counts = z.object({
   cancelled: z.number().int(),
 });
 const Status = z.enum(["queued", "running", "completed", "cancelled"]);
+const WindowView = z
+  .object({
+    start: z.string(),
+    end: z.string(),
+    time_zone: z.string(),
+    open: z.boolean(),
+    opens_at: z.string().nullable(),
+    closes_at: z.string(),
+  })
+  .describe("The server's daily window for batch work and whether it is open now.");
+const Estimate = z
+  .object({
+    remaining: z.number().int(),
+    items_per_minute: z.number().nullable(),
+    finish_at: z.string().nullable(),
+    on_track: z.boolean().nullable(),
+    basis: z.enum(["measured", "warming_up", "not_started", "no_time_left", "finished", "cancelled"]),
+  })
+  .describe(
+    "When the batch will be done at the rate measured so far (window time only), and whether that is by complete_by.",
+  );
 
 export const BatchObjectSchema = z
   .object({
@@ -75,6 +143,9 @@ export const BatchObjectSchema = z
     finished_at: z.string().nullable(),
     not_before: z.string().nullable(),
     complete_by: z.string().nullable(),
+    started_at: z.string().nullable(),
+    window: WindowView.nullable(),
+    estimate: Estimate,
   })
   .describe("A batch: its status, how many items are in each state, and what they cost so far.");
 

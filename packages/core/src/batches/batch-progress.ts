@@ -35,6 +35,11 @@ export interface BatchProgressOptions {
   onFinished?: (batchId: string) => Promise<void>;
   /** Receives a report that failed (the job's own write stood); the app logs it. */
   onError?: (error: unknown, batchId: string) => void;
+  /**
+   * Told of every batch this process counted an item into, e.g. to watch its estimate. Called
+   * synchronously on the hot path: keep it to remembering the id.
+   */
+  onReported?: (batchId: string) => void;
 }
 
 /**
@@ -76,6 +81,7 @@ export class BatchProgress {
         new Date().toISOString(),
         String(this.#options.retentionSeconds * 1000),
       );
+      this.#options.onReported?.(batchId);
       if (unnoticed === 1) await this.#options.onFinished?.(batchId);
     } catch (error) {
       this.#options.onError?.(error, batchId);

@@ -2,7 +2,6 @@ import { TERMINAL_STATUSES } from "../job-record.ts";
 import type { JobStore } from "../job-store.ts";
 import type { BatchResultLine, BatchResultsEnd } from "./batch-object.ts";
 import type { BatchMeta, BatchStore } from "./batch-store.ts";
-import { publicBatch } from "./batch-store.ts";
 import { BATCH_CHUNK_ITEMS } from "./enqueue-batch.ts";
 
 /**
@@ -57,6 +56,6 @@ export async function* batchResults(
     }
   }
   const finished = (await deps.batches.get(batch.id)) ?? batch;
-  const { status, counts, cost_usd } = publicBatch(finished);
+  const { status, counts, cost_usd } = deps.batches.toPublic(finished);
   yield { object: "batch.results_end", batch_id: batch.id, status, counts, cost_usd };
 }

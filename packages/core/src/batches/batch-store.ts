@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
+import type { DailyWindow } from "@llmr/daily-window";
 import type { Result } from "ioredis";
 import type { RedisClient } from "../redis-connection.ts";
 import type { RedisKeys } from "../redis-keys.ts";
 import type { BatchCounts, BatchStatus, PublicBatch } from "./batch-object.ts";
+import { batchWindowView, estimateBatch } from "./batch-schedule.ts";
 
 const lua = (name: string) => readFileSync(new URL(`../lua/${name}`, import.meta.url), "utf8");
 const CLAIM_CUSTOM_IDS = lua("claim-custom-ids-1.lua");
@@ -38,6 +40,8 @@ export interface BatchMeta {
   costUnits: number;
   createdAt: string;
   finishedAt: string | null;
+  /** When the first item started running (the estimate's rate counts from here). */
+  startedAt: string | null;
   notBefore: string | null;
   completeBy: string | null;
   webhookUrl: string | null;
@@ -55,6 +59,14 @@ export interface BatchItemEntry {
   tier: string;
 }
 
+/** Options of {@link BatchStore}. */
+export interface BatchStoreOptions {
+  /** The config's `batches.window`, shown in batch objects and counted in their estimates. */
+  window?: DailyWindow;
+  /** The clock of the estimates. @defaultValue `() => new Date()` */
+  now?: () => Date;
+}
+
 /**
  * A batch's keys, all under the batch's own hash tag: the header and counts, the items in order,
  * each item's last counted state, and (while staging) the custom ids seen. Item counts are kept
@@ -63,10 +75,12 @@ export interface BatchItemEntry {
 export class BatchStore {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
+  readonly #view: Required<Pick<BatchStoreOptions, "now">> & Pick<BatchStoreOptions, "window">;
 
-  constructor(redis: RedisClient, keys: RedisKeys) {
+  constructor(redis: RedisClient, keys: RedisKeys, options: BatchStoreOptions = {}) {
     this.#redis = redis;
     this.#keys = keys;
+    this.#view = { window: options.window, now: options.now ?? (() => new Date()) };
     redis.defineCommand("llmrClaimCustomIds", { numberOfKeys: 1, lua: CLAIM_CUSTOM_IDS });
     redis.defineCommand("llmrCommitBatch", { numberOfKeys: 2, lua: COMMIT });
     redis.defineCommand("llmrCancelBatch", { numberOfKeys: 1, lua: CANCEL });
@@ -195,12 +209,18 @@ export class BatchStore {
       costUnits: count("cost_e10"),
       createdAt: hash.created_at ?? "",
       finishedAt: hash.finished_at ?? null,
+      startedAt: hash.started_at ?? null,
       notBefore: hash.not_before ?? null,
       completeBy: hash.complete_by ?? null,
       webhookUrl: hash.webhook_url ?? null,
       enqueued: count("enqueued"),
       notified: hash.notified === "1",
     };
+  }
+
+  /** The contract's batch object of `meta`, with this store's window and an estimate as of now. */
+  toPublic(meta: BatchMeta): PublicBatch {
+    return publicBatch(meta, { window: this.#view.window, now: this.#view.now() });
   }
 
   /** Items `start` to `start + count - 1` in submission order (fewer at the end). */
@@ -226,8 +246,12 @@ export class BatchStore {
   }
 }
 
-/** The contract's batch object of a stored batch. */
-export function publicBatch(meta: BatchMeta): PublicBatch {
+/** The contract's batch object of a stored batch, with the window and estimate as of `view.now`. */
+export function publicBatch(
+  meta: BatchMeta,
+  view: { window: DailyWindow | undefined; now: Date },
+): PublicBatch {
+  const date = (iso: string | null) => (iso ? new Date(iso) : null);
   return {
     id: meta.id,
     object: "batch",
@@ -238,5 +262,17 @@ export function publicBatch(meta: BatchMeta): PublicBatch {
     finished_at: meta.finishedAt,
     not_before: meta.notBefore,
     complete_by: meta.completeBy,
+    started_at: meta.startedAt,
+    window: batchWindowView(view.window, view.now),
+    estimate: estimateBatch({
+      status: meta.status,
+      counts: meta.counts,
+      startedAt: date(meta.startedAt),
+      finishedAt: date(meta.finishedAt),
+      notBefore: date(meta.notBefore),
+      completeBy: date(meta.completeBy),
+      window: view.window,
+      now: view.now,
+    }),
   };
 }

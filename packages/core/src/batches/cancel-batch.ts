@@ -6,7 +6,6 @@ import type { JobStatus } from "../job-record.ts";
 import { TERMINAL_STATUSES } from "../job-record.ts";
 import type { PublicBatch } from "./batch-object.ts";
 import type { BatchStore } from "./batch-store.ts";
-import { publicBatch } from "./batch-store.ts";
 import { BATCH_CHUNK_ITEMS } from "./enqueue-batch.ts";
 
 /** Items cancelled at once: each is a few round trips (the record, its BullMQ job, the abort notice). */
@@ -56,5 +55,5 @@ export async function cancelBatch(
     }
   }
   const after = await deps.batches.get(batchId);
-  return publicBatch(after ?? meta);
+  return deps.batches.toPublic(after ?? meta);
 }

@@ -21,7 +21,6 @@ import {
 } from "./batch-request.ts";
 import type { BatchSource } from "./batch-source.ts";
 import type { BatchItemEntry, BatchStore } from "./batch-store.ts";
-import { publicBatch } from "./batch-store.ts";
 import { BATCH_CHUNK_ITEMS, BATCH_LEASE_MS, enqueueBatch } from "./enqueue-batch.ts";
 
 /** A refused batch reports at most this many issues (then the body is only read to its end). */
@@ -188,7 +187,7 @@ export async function submitBatch(
   }
   const meta = await storage(() => deps.batches.get(id));
   if (!meta) throw new StorageUnavailableError();
-  return publicBatch(meta);
+  return deps.batches.toPublic(meta);
 }
 
 async function validateOptions(deps: BatchSubmitDeps, source: BatchSource, now: Date): Promise<BatchOptions> {

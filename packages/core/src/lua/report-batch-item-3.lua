@@ -3,7 +3,7 @@
   changed). Reports are idempotent and may arrive in any order: each carries the record's version,
   and one not newer than the last counted is ignored. The batch finishes exactly once, here, when
   every item is final: `completed` (or it stays `cancelled`), `finished_at` set, and its keys
-  start their retention.
+  start their retention. The first item that runs sets `started_at`.
 
   KEYS[1] the batch hash          KEYS[2] the item states hash      KEYS[3] the items list
   ARGV[1] job id                  ARGV[2] the record's version      ARGV[3] the job's status
@@ -49,6 +49,10 @@ end
 local batchStatus = redis.call("HGET", KEYS[1], "status")
 if batchStatus == "queued" and status ~= "queued" then
   redis.call("HSET", KEYS[1], "status", "running")
+end
+-- The estimate's rate counts from the first item that ran (a cancelled one never did).
+if status ~= "queued" and status ~= "cancelled" and redis.call("HEXISTS", KEYS[1], "started_at") == 0 then
+  redis.call("HSET", KEYS[1], "started_at", ARGV[5])
 end
 if redis.call("HEXISTS", KEYS[1], "finished_at") == 0 then
   local counts = redis.call("HMGET", KEYS[1], "total", "succeeded", "failed", "cancelled")
