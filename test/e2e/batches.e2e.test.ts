@@ -1,10 +1,13 @@
-import type { PublicBatch } from "@llmr/core";
-import { BatchObjectSchema } from "@llmr/core";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { PublicBatch, PublicJob } from "@llmr/core";
+import { BatchObjectSchema, JobObjectSchema } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { startSimulator } from "@llmr/simulator";
 import type { AppProcess, WebhookReceiver } from "@llmr/testing";
 import {
   findFreePort,
+  REPO_ROOT,
   redisFixture,
   startAppProcess,
   startWebhookReceiver,
@@ -82,6 +85,98 @@ describe("a batch across processes", () => {
     const payload = new Webhook(secrets.data[0]?.secret ?? "").verify(
       receiver.received[0]?.body ?? "",
       receiver.received[0]?.headers ?? {},
+    ) as {
+      type: string;
+      data: PublicBatch;
+    };
+    expect(payload.type).toBe("batch.completed");
+    expect(payload.data).toMatchObject({
+      id,
+      status: "completed",
+      counts: batch?.counts,
+      cost_usd: batch?.cost_usd,
+    });
+  });
+
+  it("summarizes real documents: long meetings in parts (map-reduce), every item in order, one webhook", async () => {
+    const documents = resolve(REPO_ROOT, "../shared/data/documents");
+    const read = (file: string) =>
+      readFileSync(resolve(documents, file), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as { id: string; text: string });
+    // 3.6k tokens (one call), 6.6k (2+ parts), 11k of long speeches (2+ parts), 33k (6+ parts).
+    const wanted = ["qmsum-IS1003a", "qmsum-IS1003b", "qmsum-education_17", "qmsum-Bmr006"];
+    const meetings = read("qmsum-meetings.jsonl").filter((doc) => wanted.includes(doc.id));
+    const abstracts = read("scitldr-abstracts.jsonl").slice(0, 8);
+    const items = [...meetings, ...abstracts].map((doc) => ({ custom_id: doc.id, input: doc.text }));
+    const before = receiver.received.length;
+    const res = await fetch(`${apiUrl}/v1/batches`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ items, defaults: { task: "summarize" }, webhook: { url: receiver.url } }),
+    });
+    expect(res.status).toBe(202);
+    const { id } = BatchObjectSchema.parse(await res.json());
+
+    let batch: PublicBatch | undefined;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (batch?.status !== "completed" || receiver.received.length === before)) {
+      await new Promise((done) => setTimeout(done, 200));
+      batch = (await (await fetch(`${apiUrl}/v1/batches/${id}`, { headers })).json()) as PublicBatch;
+    }
+    expect(batch).toMatchObject({
+      status: "completed",
+      counts: { total: items.length, succeeded: items.length },
+    });
+
+    const lines = (await (await fetch(`${apiUrl}/v1/batches/${id}/results`, { headers })).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.custom_id ?? line.object)).toEqual([
+      ...items.map((item) => item.custom_id),
+      "batch.results_end",
+    ]);
+    for (const line of lines.slice(0, -1)) {
+      expect(line.status, line.custom_id).toBe("succeeded");
+      expect(line.output_text.length, line.custom_id).toBeGreaterThan(40);
+    }
+
+    // The long meetings went through map-reduce: parts as their own calls, then one to combine.
+    const jobOf = async (customId: string) => {
+      const line = lines.find((candidate) => candidate.custom_id === customId);
+      const answer = await fetch(`${apiUrl}/v1/jobs/${line.job_id}`, { headers });
+      return JobObjectSchema.parse(await answer.json()) as PublicJob;
+    };
+    const parts = { "qmsum-IS1003a": 0, "qmsum-IS1003b": 2, "qmsum-education_17": 2, "qmsum-Bmr006": 6 };
+    for (const [customId, count] of Object.entries(parts)) {
+      const job = await jobOf(customId);
+      if (count === 0) {
+        expect(job.progress, customId).toBeUndefined();
+        continue;
+      }
+      // At least one part per 6,000 tokens (the shipped chunk_tokens); a cut at a turn may add one.
+      const total = job.progress?.chunks_total ?? 0;
+      expect(total, customId).toBeGreaterThanOrEqual(count);
+      expect(job.progress, customId).toMatchObject({ phase: "reduce", chunks_done: total });
+      const chunks = new Set(job.attempts.filter((a) => a.chunk?.round === 1).map((a) => a.chunk?.index));
+      expect(chunks.size, customId).toBe(total);
+      expect(job.attempts.at(-1)?.chunk, customId).toBeUndefined();
+      expect(job.cost_usd).toBeCloseTo(
+        job.attempts.reduce((sum, a) => sum + a.cost_usd, 0),
+        9,
+      );
+    }
+
+    const secrets = (await (await fetch(`${apiUrl}/v1/webhooks/secret`, { headers })).json()) as {
+      data: Array<{ secret: string }>;
+    };
+    const mine = receiver.received.slice(before);
+    expect(mine).toHaveLength(1);
+    const payload = new Webhook(secrets.data[0]?.secret ?? "").verify(
+      mine[0]?.body ?? "",
+      mine[0]?.headers ?? {},
     ) as {
       type: string;
       data: PublicBatch;

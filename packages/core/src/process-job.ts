@@ -27,7 +27,7 @@ import { interruptedAttempt } from "./job-transitions.ts";
 import type { Judgement } from "./judge-answer.ts";
 import { judgeAnswer } from "./judge-answer.ts";
 import { mapReduceStep } from "./map-reduce/map-reduce-step.ts";
-import { mergePart } from "./map-reduce/merge-part.ts";
+import { mergePart, wakeParent } from "./map-reduce/merge-part.ts";
 import type { ProviderPool } from "./provider-pool.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { recordDispatch } from "./record-dispatch.ts";
@@ -204,7 +204,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
     const { record } = stored;
     if (TERMINAL_STATUSES.has(record.job.status)) {
       // A part of a map-reduce job: make sure the job has it (cancelled parts too: their calls cost).
-      if (record.part_of) await mergePart(deps, record);
+      if (record.part_of) await wakeParent(deps.queues, await mergePart(deps, record), record);
       // Run again after the job finished: the worker that finished it may have died before its
       // webhook was queued. `onFinished` must be idempotent, so notifying again is safe.
       if (record.job.status !== "cancelled" && deps.onFinished) {
@@ -642,7 +642,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
         ...(updated.part_of ? { partOf: updated.part_of.job_id } : {}),
       });
       publish(jobId, "job", updated.job);
-      if (updated.part_of) await mergePart(deps, updated);
+      if (updated.part_of) await wakeParent(deps.queues, await mergePart(deps, updated), updated);
       deps.failpoint?.("after-finish-recorded");
       if (deps.onFinished && updated.job.status !== "cancelled") {
         await deps.onFinished(updated).catch((error: unknown) => {

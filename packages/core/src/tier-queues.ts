@@ -7,6 +7,7 @@ import { Queue } from "bullmq";
 import { z } from "zod";
 import { tracer } from "./job-tracing.ts";
 import type { RedisClient } from "./redis-connection.ts";
+import { isCluster } from "./redis-connection.ts";
 import { tierQueueName } from "./redis-keys.ts";
 
 /** What a tier queue's BullMQ job carries: only a pointer to the job record (validated both ways). */
@@ -47,6 +48,11 @@ export function tierJobOptions(config: RouterConfig): JobsOptions {
 export class TierQueues {
   readonly #queues = new Map<string, Queue>();
   readonly #jobOptions: JobsOptions;
+  /**
+   * BullMQ flows (a parent job waiting for children in other queues) need every queue in one hash
+   * slot; on a Redis Cluster each queue has its own, so there map-reduce jobs poll their parts instead.
+   */
+  readonly usesFlows: boolean;
 
   /**
    * @param options.onError - receives the queues' connection errors (the app logs them; without a
@@ -58,6 +64,7 @@ export class TierQueues {
     options: { onError?: (error: Error, queueName: string) => void } = {},
   ) {
     this.#jobOptions = tierJobOptions(config);
+    this.usesFlows = !isCluster(connection);
     for (const tier of config.tiers) {
       for (const jobClass of JOB_CLASSES) {
         const name = tierQueueName(tier.name, jobClass);
@@ -80,7 +87,8 @@ export class TierQueues {
 
   /**
    * Enqueues several job records on one queue in one step (BullMQ's `addBulk`, a single Redis
-   * transaction). With `parent`, each becomes a child of that BullMQ job (map-reduce parts); a
+   * transaction). With `parent`, each becomes a child of that BullMQ job (map-reduce parts; not on
+   * a Redis Cluster, see {@link TierQueues.usesFlows}); a
    * payload whose BullMQ job exists already is left as it is, so a retried step adds nothing twice.
    */
   async addAll(
@@ -104,7 +112,7 @@ export class TierQueues {
       const options: JobsOptions = {
         ...this.#jobOptions,
         ...(metadata ? { telemetry: { metadata } } : {}),
-        ...(parent ? { parent, continueParentOnFailure: true } : {}),
+        ...(parent && this.usesFlows ? { parent, continueParentOnFailure: true } : {}),
       };
       const jobs = payloads.map((payload) => ({
         name: tier,

@@ -33,7 +33,10 @@ export type MapReduceOutcome =
   | { kind: "later" }
   | { kind: "failed"; error: JobError };
 
-/** How long a job whose parts have no queued BullMQ job waits before it looks again. */
+/**
+ * How long a job waits before it looks at its parts again when BullMQ cannot wake it (no flows on
+ * a Redis Cluster; a part's last step wakes it early there, see `wakeParent`).
+ */
 const RECHECK_MS = 2_000;
 
 /**
@@ -62,7 +65,7 @@ export async function mapReduceStep(
       if (!plan) return { kind: "call" };
       if (plan.parts.length > settings.maxParts) return tooManyParts(plan.parts.length, settings.maxParts);
       current = await startRound(deps, job, current, 1, plan.material, plan.parts);
-      if (await waitForParts(job, token)) return { kind: "waiting" };
+      if (await waitForParts(deps, job, token)) return { kind: "waiting" };
       continue;
     }
     if (state.phase === "reduce") {
@@ -90,8 +93,9 @@ export async function mapReduceStep(
     }
     const unfinished = stored.filter((part) => part && part.record.job.status !== "succeeded");
     if (unfinished.length > 0) {
-      if (await waitForParts(job, token)) return { kind: "waiting" };
-      // No BullMQ job of these parts is pending (a step cut short by a crash): queue them again.
+      if (await waitForParts(deps, job, token)) return { kind: "waiting" };
+      // No BullMQ job of these parts is pending (a step cut short by a crash), or this Redis has no
+      // flows (a cluster): queue them again (a no-op for those queued), then look again later.
       for (const part of unfinished) {
         if (!part) continue;
         const { tier: partTier, class: jobClass } = part.record.job;
@@ -102,7 +106,7 @@ export async function mapReduceStep(
           parentOf(job),
         );
       }
-      if (await waitForParts(job, token)) return { kind: "waiting" };
+      if (await waitForParts(deps, job, token)) return { kind: "waiting" };
       if (token) await job.moveToDelayed(Date.now() + RECHECK_MS, token);
       return { kind: "later" };
     }
@@ -129,7 +133,7 @@ export async function mapReduceStep(
         again.parts,
         joinOutputs(outputs),
       );
-      if (await waitForParts(job, token)) return { kind: "waiting" };
+      if (await waitForParts(deps, job, token)) return { kind: "waiting" };
       continue;
     }
     current =
@@ -190,9 +194,9 @@ async function startRound(
   return updated;
 }
 
-/** Parks this BullMQ job until its children are done; false when none is pending. */
-async function waitForParts(job: Job, token: string | undefined): Promise<boolean> {
-  return token ? job.moveToWaitingChildren(token) : false;
+/** Parks this BullMQ job until its children are done; false when none is pending (or no flows). */
+async function waitForParts(deps: MapReduceDeps, job: Job, token: string | undefined): Promise<boolean> {
+  return token && deps.queues.usesFlows ? job.moveToWaitingChildren(token) : false;
 }
 
 function parentOf(job: Job) {

@@ -3,6 +3,7 @@ import type { JobEvents } from "../job-events.ts";
 import type { JobProgress, JobRecord, MapReduceState } from "../job-record.ts";
 import { TERMINAL_STATUSES } from "../job-record.ts";
 import type { JobStore } from "../job-store.ts";
+import type { TierQueues } from "../tier-queues.ts";
 
 /**
  * Folds a finished part into the job it is part of: the part's attempts join the job's history
@@ -73,4 +74,22 @@ export function progressOf(state: MapReduceState): JobProgress {
     chunks_done: state.outputs.filter((output) => output !== null).length,
     chunks_total: state.parts.length,
   };
+}
+
+/**
+ * Without flows (a Redis Cluster) a map-reduce job polls its parts from BullMQ's delayed set: the
+ * part that completes its round, or fails, brings the job's next look forward to now.
+ */
+export async function wakeParent(
+  queues: TierQueues,
+  parent: JobRecord | undefined,
+  part: JobRecord,
+): Promise<void> {
+  const state = parent?.map_reduce;
+  if (queues.usesFlows || !parent || state?.phase !== "map") return;
+  if (part.job.status === "succeeded" && state.outputs.some((output) => output === null)) return;
+  const waiting = await queues
+    .get(parent.job.tier, parent.job.class)
+    .getJob(`${parent.job.id}.${parent.hop}`);
+  await waiting?.promote().catch(() => undefined);
 }
