@@ -25,7 +25,10 @@ import { auth, KEY_A, startTestApi } from "./start-test-api.ts";
  * notifier, cancel aborts) and a webhook delivery worker, in-process over real Redis, with the
  * simulator answering through the real SDKs and a receiver collecting webhooks.
  */
-export async function startBatchTestStack(redis: RedisFixture) {
+export async function startBatchTestStack(
+  redis: RedisFixture,
+  options: { batches?: Record<string, unknown> } = {},
+) {
   const simulator: RunningSimulator = await startSimulator({ port: 0, latencyScale: 0 });
   const receiver = await startWebhookReceiver();
   const api = await startTestApi({
@@ -33,6 +36,7 @@ export async function startBatchTestStack(redis: RedisFixture) {
     keyPrefix: redis.prefix,
     simulatorUrl: simulator.url,
     webhooks: { allow_private_targets: true, timeout_ms: 2_000, schedule_scale: 0.0001 },
+    ...(options.batches ? { batches: options.batches } : {}),
   });
 
   const connection = redis.connect();
@@ -42,21 +46,26 @@ export async function startBatchTestStack(redis: RedisFixture) {
     prefix: api.config.redis.keyPrefix,
     scheduleScale: 0.0001,
   });
-  const batches = new BatchStore(connection, keys);
+  const batches = new BatchStore(connection, keys, { window: api.config.batches.window });
   const notify = createBatchNotifier(batches, (delivery) => deliveries.enqueueDelivery(delivery));
   const store = new JobStore(connection, keys, { retentionSeconds: 600, batches: { onFinished: notify } });
   const hub = new JobEventHub(redis.connect(), keys.eventsChannel);
   await hub.start();
-  const workers: RunningTierWorker[] = startTierWorkers(connection, {
-    config: api.config,
-    store,
-    queues,
-    events: new JobEvents(connection, keys, { retentionSeconds: 600 }),
-    providers: new ProviderPool(api.config),
-    onFinished: async (record) => {
-      if (record.job.batch_id) await store.syncBatchItem(record.job.id);
+  const window = api.config.batches.window;
+  const workers: RunningTierWorker[] = startTierWorkers(
+    connection,
+    {
+      config: api.config,
+      store,
+      queues,
+      events: new JobEvents(connection, keys, { retentionSeconds: 600 }),
+      providers: new ProviderPool(api.config),
+      onFinished: async (record) => {
+        if (record.job.batch_id) await store.syncBatchItem(record.job.id);
+      },
     },
-  });
+    window ? { batchWindow: { window } } : {},
+  );
   const stopAborts = abortCancelledJobs(hub, workers);
   const agent = createGuardedAgent({ allowPrivate: true });
   const deliveryWorker = startDeliveryWorker(connection, {
@@ -69,6 +78,8 @@ export async function startBatchTestStack(redis: RedisFixture) {
   return {
     api,
     simulator,
+    /** What the worker process has, for tests that play a worker's part (a batch's estimate watch). */
+    worker: { connection, keys, batches },
     hooks: receiver.received,
     hookUrl: receiver.url,
     close: async () => {

@@ -28,6 +28,8 @@ export async function startTestApi(options: {
   operatorTokens?: readonly string[];
   /** The `webhooks` config section (e.g. private targets for a local receiver). */
   webhooks?: Record<string, unknown>;
+  /** The `batches` config section (a daily window). */
+  batches?: Record<string, unknown>;
 }) {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
   doc.redis = { key_prefix: options.keyPrefix };
@@ -38,6 +40,7 @@ export async function startTestApi(options: {
   };
   if (options.admin) doc.admin = options.admin;
   if (options.webhooks) doc.webhooks = options.webhooks;
+  if (options.batches) doc.batches = options.batches;
   const env = options.simulatorUrl ? { SIMULATOR_URL: options.simulatorUrl } : {};
   const config: RouterConfig = validateConfig(doc, "test", { env, requireProviderKeys: false });
 
