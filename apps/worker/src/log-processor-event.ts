@@ -86,6 +86,21 @@ export function logProcessorEvent(logger: Logger, event: ProcessorEvent): void {
     case "skipped":
       logger.info({ job_id: event.jobId }, `job skipped: ${event.reason}`);
       return;
+    case "split":
+      logger.info(
+        {
+          job_id: event.jobId,
+          tenant: event.tenant,
+          round: event.round,
+          parts: event.parts,
+          input_tokens: event.inputTokens,
+          limit_tokens: event.limitTokens,
+        },
+        event.round === 1
+          ? `long input (${event.inputTokens} tokens > ${event.limitTokens}): summarizing it in ${event.parts} parts`
+          : `the parts' summaries (${event.inputTokens} tokens) are still over ${event.limitTokens}: round ${event.round} in ${event.parts} parts`,
+      );
+      return;
     case "deployments_skipped":
       logger.debug(
         { tier: event.tier, class: event.jobClass, skips: event.skips },

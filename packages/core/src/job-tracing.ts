@@ -116,6 +116,14 @@ export function traceProcessorEvent(
     case "skipped":
       span.addEvent("llmr.skipped", { "llmr.reason": event.reason });
       return;
+    case "split":
+      span.addEvent("llmr.split", {
+        "llmr.map_reduce.round": event.round,
+        "llmr.map_reduce.parts": event.parts,
+        "llmr.map_reduce.input_tokens": event.inputTokens,
+        "llmr.map_reduce.limit_tokens": event.limitTokens,
+      });
+      return;
     case "notify_failed":
       span.addEvent("llmr.notify_failed", {
         "llmr.error": event.error instanceof Error ? event.error.message : String(event.error),

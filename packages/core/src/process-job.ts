@@ -105,7 +105,18 @@ export type ProcessorEvent =
       reasons: string[];
     }
   | { type: "deployments_skipped"; tier: string; jobClass: JobClass; skips: DeploymentSkip[] }
-  | { type: "breaker"; deployment: string; change: "opened" | "closed" | "half_opened" };
+  | { type: "breaker"; deployment: string; change: "opened" | "closed" | "half_opened" }
+  | {
+      type: "split";
+      jobId: string;
+      tenant: string;
+      /** 1: the input; 2 and on: the joined summaries of the round before. */
+      round: number;
+      parts: number;
+      /** Tokens of the text split, and the most one part's call may take. */
+      inputTokens: number;
+      limitTokens: number;
+    };
 
 /**
  * Named points where a test may crash the worker on purpose (`LLMR_FAILPOINT`), to prove that
@@ -263,7 +274,9 @@ export function createJobProcessor(deps: ProcessorDeps) {
     // then combines their answers (`working` carries those messages; the stored request is kept).
     let working = record;
     if (task.mapReduce && !record.part_of) {
-      const step = await mapReduceStep({ ...deps, now }, job, token, record, task, tier);
+      const onSplit = (split: { round: number; parts: number; inputTokens: number; limitTokens: number }) =>
+        emit({ type: "split", jobId, tenant: record.tenant, ...split });
+      const step = await mapReduceStep({ ...deps, now, onSplit }, job, token, record, task, tier);
       if (step.kind === "waiting") throw new WaitingChildrenError();
       if (step.kind === "later") throw new DelayedError();
       if (step.kind === "failed") {

@@ -97,6 +97,11 @@ describe("map-reduce of a long input", () => {
     expect(part?.record.part_of).toEqual({ job_id: queued.id, round: 1, index: 2, total });
     expect(part?.record.job.batch_id).toBeNull();
     expect(config.tasks.get("summarize")?.mapReduce?.chunkTokens).toBe(800);
+    // The worker was told, for its log: how long the input was, the limit, how many parts.
+    const splits = router?.events.filter((event) => event.type === "split" && event.jobId === queued.id);
+    expect(splits).toEqual([
+      expect.objectContaining({ round: 1, parts: total, limitTokens: 800, inputTokens: countTokens(document) + 7 }),
+    ]);
   });
 
   it("leaves an input that fits one call alone", async () => {

@@ -18,6 +18,8 @@ export interface MapReduceDeps {
   queues: TierQueues;
   events?: JobEvents;
   now: () => Date;
+  /** Told when a round's parts are queued (for the log and the trace). */
+  onSplit?: (split: { round: number; parts: number; inputTokens: number; limitTokens: number }) => void;
 }
 
 /**
@@ -65,6 +67,12 @@ export async function mapReduceStep(
       if (!plan) return { kind: "call" };
       if (plan.parts.length > settings.maxParts) return tooManyParts(plan.parts.length, settings.maxParts);
       current = await startRound(deps, job, current, 1, plan.material, plan.parts);
+      deps.onSplit?.({
+        round: 1,
+        parts: plan.parts.length,
+        inputTokens: current.route.input_tokens,
+        limitTokens: limit,
+      });
       if (await waitForParts(deps, job, token)) return { kind: "waiting" };
       continue;
     }
@@ -133,6 +141,12 @@ export async function mapReduceStep(
         again.parts,
         joinOutputs(outputs),
       );
+      deps.onSplit?.({
+        round: state.round + 1,
+        parts: again.parts.length,
+        inputTokens: countMessageTokens(joined),
+        limitTokens: limit,
+      });
       if (await waitForParts(deps, job, token)) return { kind: "waiting" };
       continue;
     }
