@@ -35,6 +35,23 @@ export interface BatchObject {
   finished_at: string | null;
   not_before?: string | null;
   complete_by?: string | null;
+  /** The server's daily window for batch work (null: none); absent from older servers. */
+  window?: {
+    start: string;
+    end: string;
+    time_zone: string;
+    open: boolean;
+    opens_at: string | null;
+    closes_at: string;
+  } | null;
+  /** When the server expects the batch to be done at its measured rate; absent from older servers. */
+  estimate?: {
+    remaining: number;
+    items_per_minute: number | null;
+    finish_at: string | null;
+    on_track: boolean | null;
+    basis: string;
+  };
 }
 
 /** One line of `GET /v1/batches/{id}/results`. */

@@ -19,6 +19,7 @@ import { ProgressReporter } from "./progress-reporter.ts";
 import type { ResultLine, ResultsTally } from "./results-writer.ts";
 import { writeJsonl, writeSummaryFiles } from "./results-writer.ts";
 import { nextWindow, parseWindow } from "./run-window.ts";
+import { scheduleNote } from "./schedule-note.ts";
 import { waitForBatch } from "./wait-for-batch.ts";
 
 /** `llmr batch submit <folder | file.jsonl>`: upload, then (with --wait) follow and write the results. */
@@ -82,7 +83,7 @@ export async function batchStatus(ctx: CliContext, [id = ""]: string[], flags: F
   let batch = await ctx.client.getBatch(id);
   if (flags.wait) batch = await follow(ctx, batch);
   if (flags.json) ctx.stdout.write(`${JSON.stringify(batch, null, 2)}\n`);
-  else ctx.stdout.write(`${describe(batch)}\n`);
+  else ctx.stdout.write(`${describe(batch, ctx)}\n`);
   return flags.wait ? outcome(batch) : ExitCode.ok;
 }
 
@@ -113,7 +114,7 @@ export async function batchResults(ctx: CliContext, [id = ""]: string[], flags: 
 /** `llmr batch cancel <id>`: items not started are cancelled; running ones finish. */
 export async function batchCancel(ctx: CliContext, [id = ""]: string[], flags: FlagValues): Promise<number> {
   const batch = await ctx.client.cancelBatch(id);
-  ctx.stdout.write(flags.json ? `${JSON.stringify(batch, null, 2)}\n` : `${describe(batch)}\n`);
+  ctx.stdout.write(flags.json ? `${JSON.stringify(batch, null, 2)}\n` : `${describe(batch, ctx)}\n`);
   return ExitCode.ok;
 }
 
@@ -143,6 +144,7 @@ async function follow(ctx: CliContext, batch: BatchObject): Promise<BatchObject>
   const finished = await waitForBatch(ctx.client, batch.id, reporter, {
     pollIntervalMs: ctx.pollIntervalMs,
     signal: ctx.signal,
+    timeZone: ctx.timeZone,
   }).catch((error: unknown) => {
     reporter.finish();
     if (error instanceof InterruptedError) {
@@ -164,11 +166,13 @@ function reportTally(ctx: CliContext, tally: ResultsTally, where: string | undef
   if (where) ctx.stderr.write(`wrote ${tally.written} results to ${where}\n`);
 }
 
-function describe(batch: BatchObject): string {
+function describe(batch: BatchObject, ctx: CliContext): string {
   const c = batch.counts;
+  const note = scheduleNote(batch, ctx.timeZone, ctx.now());
   return (
     `${batch.id} ${batch.status}: ${c.succeeded} succeeded, ${c.failed} failed, ${c.cancelled} cancelled, ` +
-    `${c.running} running, ${c.queued} queued of ${c.total} · ${formatUsd(batch.cost_usd)}`
+    `${c.running} running, ${c.queued} queued of ${c.total} · ${formatUsd(batch.cost_usd)}` +
+    (note ? ` · ${note}` : "")
   );
 }
 

@@ -11,6 +11,8 @@ export interface ProgressSample {
   atMs: number;
   counts: BatchCounts;
   costUsd: number;
+  /** Said after the numbers: the batch is off track, or waits for the server's window. */
+  note?: string;
 }
 
 const BAR_WIDTH = 20;
@@ -57,6 +59,7 @@ export function formatProgress(first: ProgressSample, latest: ProgressSample, ba
     ...(counts.cancelled > 0 ? [`${counts.cancelled} cancelled`] : []),
     formatUsd(latest.costUsd),
     `ETA ${eta === null ? "--" : formatDuration(eta)}`,
+    ...(latest.note ? [latest.note] : []),
   ];
   const text = parts.join(" · ");
   if (!bar) return text;

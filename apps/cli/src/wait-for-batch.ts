@@ -4,6 +4,7 @@ import type { BatchObject } from "./api-types.ts";
 import { isBatchFinished } from "./api-types.ts";
 import { InterruptedError, isTransient } from "./exit-codes.ts";
 import type { ProgressReporter } from "./progress-reporter.ts";
+import { scheduleNote } from "./schedule-note.ts";
 
 export interface WaitOptions {
   /** Between two looks at the batch. @defaultValue 1000 */
@@ -12,6 +13,8 @@ export interface WaitOptions {
   outageBudgetMs?: number;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
+  /** The user's zone, for the times in an off-track or waiting note. @defaultValue the system's */
+  timeZone?: string;
 }
 
 /**
@@ -27,6 +30,7 @@ export async function waitForBatch(
 ): Promise<BatchObject> {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const outageBudgetMs = options.outageBudgetMs ?? 60_000;
+  const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   let outageSince: number | undefined;
   for (;;) {
     let batch: BatchObject;
@@ -45,7 +49,11 @@ export async function waitForBatch(
       continue;
     }
     const finished = isBatchFinished(batch);
-    reporter.update({ atMs: Date.now(), counts: batch.counts, costUsd: batch.cost_usd }, finished);
+    const note = scheduleNote(batch, timeZone, new Date());
+    reporter.update(
+      { atMs: Date.now(), counts: batch.counts, costUsd: batch.cost_usd, ...(note ? { note } : {}) },
+      finished,
+    );
     if (finished) {
       reporter.finish();
       return batch;
