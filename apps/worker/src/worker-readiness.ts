@@ -19,7 +19,7 @@ const PING_TIMEOUT_MS = 1_000;
 
 /**
  * Whether this worker process is doing its job: start-up done, its Redis connection ready and
- * answering, every tier worker running, and no stop signal received. Nothing routes traffic to a
+ * answering, every tier worker running (or paused by the batch window), and no stop signal received. Nothing routes traffic to a
  * worker, so "not ready" is read by the rollout (a new pod must get ready before an old one goes)
  * and by whoever looks at the pod; a restart would fix none of these, which is why liveness never
  * asks this.
@@ -51,8 +51,9 @@ export class WorkerReadiness {
     if (sources.redis.status !== "ready") return notReady(`the Redis connection is ${sources.redis.status}`);
     if (sources.workers.length === 0)
       return notReady("no tier worker runs here (WORKER_TIERS / WORKER_CLASSES select no queue with slots)");
+    // A batch worker paused outside the config's batches.window is idle on purpose, not stopped.
     const stopped = sources.workers
-      .filter(({ worker }) => !worker.isRunning())
+      .filter(({ worker }) => !worker.isRunning() && !worker.isPaused())
       .map(({ worker }) => worker.name);
     if (stopped.length > 0) return notReady(`tier workers not running: ${stopped.join(", ")}`);
     // A half-open connection still says "ready"; a PING tells.

@@ -77,6 +77,22 @@ describe("the worker's /readyz", () => {
     expect((await fetch(`${http.url}/healthz`)).status).toBe(200);
   });
 
+  it("counts a batch worker paused outside the batch window as ready (idle on purpose)", async () => {
+    const paused = new Worker(`{readiness-${randomUUID()}}`, async () => {}, {
+      connection: redis,
+      prefix: "test",
+      autorun: false,
+    });
+    try {
+      await paused.pause(true);
+      const fresh = new WorkerReadiness();
+      fresh.running({ redis, workers: [{ worker }, { worker: paused }] });
+      expect(await fresh.check()).toEqual({ ready: true });
+    } finally {
+      await paused.close();
+    }
+  });
+
   it("names a tier worker that stopped running", async () => {
     const fresh = new WorkerReadiness();
     fresh.running({ redis, workers: [{ worker }] });
