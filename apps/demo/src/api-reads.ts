@@ -7,6 +7,8 @@ export interface JobAttempt {
   outcome: string;
   usage?: { input_tokens: number; output_tokens: number } | null;
   cost_usd: number;
+  /** The part of a long document this call summarized (map-reduce); absent for the job's own calls. */
+  chunk?: { round: number; index: number; total: number };
 }
 
 export interface DemoJob {
@@ -17,6 +19,8 @@ export interface DemoJob {
   result?: { usage?: { input_tokens: number; output_tokens: number } | null } | null;
   attempts: JobAttempt[];
   cost_usd: number;
+  /** A long document summarized in parts (map-reduce). */
+  progress?: { phase: string; round: number; chunks_done: number; chunks_total: number };
 }
 
 /** What the report reads of the batch object. */

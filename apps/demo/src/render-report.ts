@@ -28,6 +28,8 @@ export function renderReport(figures: DemoFigures, context: ReportContext): stri
     `- **Batch**: \`${context.batchId}\`, ${docs} documents, submitted with \`${context.command}\`.`,
     `- **Items**: ${figures.items}: ${figures.succeeded} succeeded, ${figures.failed} failed.`,
     `- **Escalations**: ${figures.escalations.length} jobs moved tiers (${figures.attempts} provider calls in all).`,
+    `- **Long documents in parts** (map-reduce): ${figures.mapReduce.items} items, ${figures.mapReduce.parts} parts, ` +
+      `${figures.mapReduce.partsEscalated} of them moved tiers on their own.`,
     `- **Final tiers**: ${formatCounts(figures.finalTiers)}; calls by provider: ${formatCounts(figures.attemptsByProvider)}.`,
     `- **Tokens** of the answers kept: ${figures.tokens.input} in, ${figures.tokens.output} out.`,
     `- **Total cost**: ${usd(figures.costUsd)} (every attempt, escalated and failed ones included).`,
@@ -53,7 +55,8 @@ export function renderReport(figures: DemoFigures, context: ReportContext): stri
       : "Real model answers, at the vendors' real token counts, priced at the config's list prices.",
     "Each document's human reference summaries (SciTLDR TLDRs, QMSum meeting summaries) are written next to " +
       "its summary in `summaries/<id>.md` and in `summaries.jsonl`; this step does not score the summaries against them.",
-    "Long meetings are sent whole, one item each: map-reduce over chunks is a later step.",
+    "A document longer than the task's `map_reduce.chunk_tokens` is summarized in parts (each its own cheap-first, " +
+      "quality-checked call), then one call combines the parts' summaries; its job's attempts and cost include the parts'.",
   ];
   if (figures.failures.length > 0) {
     lines.push("", "## Failures", "");

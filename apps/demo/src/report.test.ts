@@ -69,3 +69,28 @@ describe("computeFigures", () => {
     expect(tierPath(outcomes[2]?.job as DemoJob)).toEqual(["fast"]);
   });
 });
+
+describe("computeFigures for a document summarized in parts", () => {
+  const part = (index: number, tier: string, outcome: string, tokens: [number, number]): JobAttempt => ({
+    ...attempt(tier, outcome, 0.001, tokens),
+    chunk: { round: 1, index, total: 2 },
+  });
+  const meeting = item("meeting", "succeeded", [
+    part(1, "fast", "succeeded", [6000, 500]),
+    part(2, "fast", "low_confidence", [5000, 400]),
+    part(2, "standard", "succeeded", [5000, 450]),
+    attempt("standard", "succeeded", 0.002, [1000, 300]),
+  ]);
+  const figures = computeFigures([meeting], config, 10);
+
+  it("counts the parts apart: a part's move is not the job's escalation", () => {
+    expect(figures.escalations).toEqual([]);
+    expect(figures.mapReduce).toEqual({ items: 1, parts: 2, partsEscalated: 1 });
+    expect(figures.finalTiers).toEqual({ standard: 1 });
+  });
+
+  it("prices the whole document for the one-call-on-the-top-tier estimate", () => {
+    // 6000 + 5000 input tokens (the parts' last calls) and the kept answer's 300 output tokens.
+    expect(figures.capableEstimate.costUsd).toBeCloseTo((11_000 * 2.5 + 300 * 15) / 1_000_000, 10);
+  });
+});

@@ -1,5 +1,5 @@
 import type { RouterConfig } from "@llmr/config";
-import type { DemoJob } from "./api-reads.ts";
+import type { DemoJob, JobAttempt } from "./api-reads.ts";
 
 /** One line of the CLI's `<items>.results.jsonl` (the batch results of CONTRACT.md). */
 export interface ResultLine {
@@ -23,8 +23,10 @@ export interface DemoFigures {
   succeeded: number;
   failed: number;
   failures: Array<{ custom_id: string; status: string; error: string }>;
-  /** Jobs whose attempts ran on more than one tier, with the tiers in order. */
+  /** Jobs whose own attempts ran on more than one tier, with the tiers in order (a part's moves are its own). */
   escalations: Array<{ custom_id: string; tiers: string[] }>;
+  /** Long documents summarized in parts: how many, their parts (every round), and parts that moved tiers. */
+  mapReduce: { items: number; parts: number; partsEscalated: number };
   /** Items by the tier of their last attempt. */
   finalTiers: Record<string, number>;
   /** Provider calls by provider label (`simulated-openai` when the simulator answered). */
@@ -63,6 +65,7 @@ export function computeFigures(
     failed: 0,
     failures: [],
     escalations: [],
+    mapReduce: { items: 0, parts: 0, partsEscalated: 0 },
     finalTiers: {},
     attemptsByProvider: {},
     attempts: 0,
@@ -83,6 +86,12 @@ export function computeFigures(
     }
     const tiers = tierPath(job);
     if (tiers.length > 1) figures.escalations.push({ custom_id: result.custom_id, tiers });
+    const parts = partPaths(job);
+    if (parts.size > 0) {
+      figures.mapReduce.items += 1;
+      figures.mapReduce.parts += parts.size;
+      figures.mapReduce.partsEscalated += [...parts.values()].filter((path) => path.length > 1).length;
+    }
     const last = tiers.at(-1) ?? job.tier ?? "none";
     figures.finalTiers[last] = (figures.finalTiers[last] ?? 0) + 1;
     for (const attempt of job.attempts) {
@@ -97,10 +106,25 @@ export function computeFigures(
   return figures;
 }
 
-/** The tiers a job's attempts ran on, in order, repeats of the same tier folded. */
+/** The tiers a job's own attempts ran on (not its parts'), in order, repeats of the same tier folded. */
 export function tierPath(job: DemoJob): string[] {
+  return foldTiers(job.attempts.filter((attempt) => !attempt.chunk));
+}
+
+/** Each part's tier path (map-reduce), by `round:index`. */
+function partPaths(job: DemoJob): Map<string, string[]> {
+  const byPart = new Map<string, JobAttempt[]>();
+  for (const attempt of job.attempts) {
+    if (!attempt.chunk) continue;
+    const key = `${attempt.chunk.round}:${attempt.chunk.index}`;
+    byPart.set(key, [...(byPart.get(key) ?? []), attempt]);
+  }
+  return new Map([...byPart].map(([key, attempts]) => [key, foldTiers(attempts)]));
+}
+
+function foldTiers(attempts: readonly JobAttempt[]): string[] {
   const tiers: string[] = [];
-  for (const attempt of job.attempts) if (tiers.at(-1) !== attempt.tier) tiers.push(attempt.tier);
+  for (const attempt of attempts) if (tiers.at(-1) !== attempt.tier) tiers.push(attempt.tier);
   return tiers;
 }
 
@@ -108,6 +132,23 @@ export function tierPath(job: DemoJob): string[] {
 function answerUsage(job: DemoJob): { input_tokens: number; output_tokens: number } | undefined {
   if (job.result?.usage) return job.result.usage;
   return job.attempts.findLast((attempt) => attempt.usage)?.usage ?? undefined;
+}
+
+/**
+ * The tokens one call on the top tier would have taken for the item: for a document summarized in
+ * parts, the whole document (its first-round parts' last calls together, their small overlap and
+ * part headers included) and the kept answer's output; otherwise the kept answer's usage.
+ */
+function singleCallUsage(job: DemoJob): { input_tokens: number; output_tokens: number } | undefined {
+  const answer = answerUsage(job);
+  const firstRound = new Map<number, JobAttempt>();
+  for (const attempt of job.attempts) {
+    if (attempt.chunk?.round === 1 && attempt.usage) firstRound.set(attempt.chunk.index, attempt);
+  }
+  if (firstRound.size === 0) return answer;
+  let input = 0;
+  for (const attempt of firstRound.values()) input += attempt.usage?.input_tokens ?? 0;
+  return { input_tokens: input, output_tokens: answer?.output_tokens ?? 0 };
 }
 
 function capableEstimate(outcomes: readonly ItemOutcome[], config: RouterConfig): CapableEstimate {
@@ -118,7 +159,7 @@ function capableEstimate(outcomes: readonly ItemOutcome[], config: RouterConfig)
   let costUsd = 0;
   let unpricedItems = 0;
   for (const { job } of outcomes) {
-    const usage = answerUsage(job);
+    const usage = singleCallUsage(job);
     if (!usage) unpricedItems += 1;
     else costUsd += (usage.input_tokens * price.input + usage.output_tokens * price.output) / 1_000_000;
   }
@@ -129,7 +170,8 @@ function capableEstimate(outcomes: readonly ItemOutcome[], config: RouterConfig)
     costUsd,
     unpricedItems,
     method:
-      `each item's input tokens and its answer's output tokens (as the model that answered counted them) ` +
+      `each item's input tokens (for a document summarized in parts, the whole document: its first-round parts' inputs together) ` +
+      `and its answer's output tokens (as the model that answered counted them) ` +
       `priced at ${model.name}'s list price ($${price.input} in / $${price.output} out per 1M tokens), ` +
       `the first deployment of the top tier "${top.name}" in ${config.source}; one call per item, ` +
       `assuming the capable model would tokenize alike and answer at the same length`,
