@@ -49,7 +49,9 @@ export const Env = z.object({
   /** Operator credential for `/metrics` (`name:token` or a bare token), the same one the API takes. */
   LLMR_OPERATOR_TOKEN: z.string().optional(),
   /** Crash (SIGKILL itself) at a named point, for crash tests only. Never set in production. */
-  LLMR_FAILPOINT: z.enum(["after-escalation-recorded", "after-finish-recorded"]).optional(),
+  LLMR_FAILPOINT: z
+    .enum(["after-escalation-recorded", "after-finish-recorded", "after-parts-queued"])
+    .optional(),
   /** pino level. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**

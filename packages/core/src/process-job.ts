@@ -125,9 +125,10 @@ export type ProcessorEvent =
 /**
  * Where a test may kill the worker on purpose (`LLMR_FAILPOINT`): right after an escalation is in
  * the record but before the next tier has the job; right after a final status is in the record but
- * before the job's webhook is queued.
+ * before the job's webhook is queued; right after a long input's parts are stored and queued but
+ * before the job's record says so (map-reduce).
  */
-export type Failpoint = "after-escalation-recorded" | "after-finish-recorded";
+export type Failpoint = "after-escalation-recorded" | "after-finish-recorded" | "after-parts-queued";
 
 export interface ProcessorDeps {
   config: RouterConfig;

@@ -18,6 +18,8 @@ export interface MapReduceDeps {
   queues: TierQueues;
   events?: JobEvents;
   now: () => Date;
+  /** A test's crash point (see `Failpoint`): after a round's parts are queued, before the job's record says so. */
+  failpoint?: (name: "after-parts-queued") => void;
   /** Told when a round's parts are queued (for the log and the trace). */
   onSplit?: (split: { round: number; parts: number; inputTokens: number; limitTokens: number }) => void;
 }
@@ -174,6 +176,7 @@ async function startRound(
       ? record
       : withMessages(record, withMaterial(record.request.messages, material, roundText));
   const queued = await queueParts(deps, source, round, material, parts, parentOf(job));
+  deps.failpoint?.("after-parts-queued");
   const at = deps.now().toISOString();
   const updated = await deps.store.update(record.job.id, (latest) => {
     if (TERMINAL_STATUSES.has(latest.job.status)) return undefined;
