@@ -179,6 +179,8 @@ const workers = startTierWorkers(
     events,
     gates: createDispatchGates(redis, config),
     onFinished: notifyFinished,
+    // An item of a cancelled batch is not called, even before the cancel reaches it.
+    batches,
     isShuttingDown: () => aborting,
     providers: new ProviderPool(config),
     onEvent: (event) => {

@@ -177,6 +177,14 @@ export class BatchStore {
       | "ok";
   }
 
+  /**
+   * Whether the batch was cancelled: one read, for a worker about to run one of its items (the
+   * cancel marks the batch first and reaches its items one by one afterwards).
+   */
+  async cancelRequested(batchId: string): Promise<boolean> {
+    return (await this.#redis.hget(this.#keys.batch(batchId), "status")) === "cancelled";
+  }
+
   /** Deletes a staged batch's own keys and lease (its items' job records are the caller's to delete). */
   async discard(batchId: string): Promise<void> {
     const keys = this.#keys;
