@@ -1,6 +1,12 @@
 import type { RouterConfig } from "@llmr/config";
 import type { JobEvents, JobStore } from "@llmr/core";
-import { explainJob, JOB_ID_PATTERN, renderExplanationText, StorageUnavailableError } from "@llmr/core";
+import {
+  explainJob,
+  JOB_ID_PATTERN,
+  loadJobParts,
+  renderExplanationText,
+  StorageUnavailableError,
+} from "@llmr/core";
 import { Router } from "express";
 import { HttpError, notFound } from "../http/http-error.ts";
 
@@ -17,7 +23,9 @@ type Format = (typeof FORMATS)[number];
  * `GET /v1/admin/jobs/{id}/explain` (operator): a job's story in words, built from its record and
  * its event stream (see `@llmr/core`'s `explainJob`): the rule or default behind its tier, every
  * attempt with its checks, confidence against the task's threshold, cost and outcome, every
- * escalation and its cause, and how it ended. JSON by default, `?format=text` for a terminal.
+ * escalation and its cause, and how it ended; for a long input summarized in parts, the split and
+ * each part's own attempts and escalations (from the parts' records and streams) before the call
+ * that combined them. JSON by default, `?format=text` for a terminal.
  * Operators see every tenant's jobs: the answer names the tenant.
  */
 export function adminJobExplainRouter(deps: AdminJobExplainDeps): Router {
@@ -34,7 +42,17 @@ export function adminJobExplainRouter(deps: AdminJobExplainDeps): Router {
     );
     if (!stored) throw notFound();
     const { record } = stored;
-    const explanation = explainJob({ record, events, task: deps.config.tasks.get(record.job.task) });
+    // A long input summarized in parts: each part's own record holds its escalations and status.
+    const parts = await loadJobParts(deps, record).catch((error: unknown) => {
+      throw new StorageUnavailableError(undefined, { cause: error });
+    });
+    const explanation = explainJob({
+      record,
+      events,
+      parts,
+      task: deps.config.tasks.get(record.job.task),
+      startTier: deps.config.tiers.find((tier) => tier.name === record.job.routing.initial_tier),
+    });
     req.log.info({ job_id: id, tenant: record.tenant }, "job explained to an operator");
     if (format === "text") {
       res.type("text/plain; charset=utf-8").send(renderExplanationText(explanation));

@@ -1,11 +1,13 @@
 import type { Attempt, Escalation, PublicJob } from "../job-record.ts";
 import type { AttemptEvents } from "./attempt-events.ts";
 import { answered, causeOf, causeWords, signalWords, skipWords, usd } from "./explain-words.ts";
-import type { ExplainStep } from "./explanation-schema.ts";
+import type { AttemptStep } from "./explanation-schema.ts";
 
 /** The task's escalation settings as the config has them now (the record keeps them only in words). */
 export interface TaskPolicy {
   escalation: { minConfidence: number; onQualityFailure: "next" | "top"; maxEscalations: number };
+  /** How the task splits a long input (`map_reduce`); absent when it does not. */
+  mapReduce?: { chunkTokens: number; maxLevels: number } | undefined;
 }
 
 export interface AttemptStory {
@@ -25,10 +27,10 @@ const ACCEPTED_ANYWAY = /accepted: (.+)$/;
 const NO_ROOM = /; (no tier above "[^"]*" is allowed|no escalations left)$/;
 
 /** Every step of one attempt: skipped deployments, the call, slowness, checks, confidence, retry, escalation. */
-export function explainAttempt(story: AttemptStory): ExplainStep[] {
+export function explainAttempt(story: AttemptStory): AttemptStep[] {
   const { attempt, events } = story;
   const n = attempt.n;
-  const steps: ExplainStep[] = [];
+  const steps: AttemptStep[] = [];
   for (const skip of events?.skipped ?? []) {
     steps.push({
       at: skip.at,
@@ -58,7 +60,7 @@ export function explainAttempt(story: AttemptStory): ExplainStep[] {
   return steps;
 }
 
-function attemptStep({ attempt, job }: AttemptStory): ExplainStep {
+function attemptStep({ attempt, job }: AttemptStory): AttemptStep {
   const who = `${attempt.provider} ${attempt.model} (deployment ${attempt.deployment})`;
   const tokens = `${attempt.usage.input_tokens} input + ${attempt.usage.output_tokens} output tokens`;
   let text = `attempt ${attempt.n} on tier "${attempt.tier}": ${who} → ${attempt.outcome} after ${attempt.latency_ms} ms, ${tokens}, ${usd(attempt.cost_usd)}`;
@@ -85,7 +87,7 @@ function attemptStep({ attempt, job }: AttemptStory): ExplainStep {
   };
 }
 
-function checksStep({ attempt, job, escalation, task }: AttemptStory): ExplainStep {
+function checksStep({ attempt, job, escalation, task }: AttemptStory): AttemptStep {
   const failed = attempt.checks.filter((check) => !check.passed);
   const passed = attempt.checks.filter((check) => check.passed).map((check) => check.name);
   let text: string;
@@ -111,7 +113,7 @@ function checksStep({ attempt, job, escalation, task }: AttemptStory): ExplainSt
   };
 }
 
-function confidenceStep({ attempt, job, escalation, task }: AttemptStory): ExplainStep {
+function confidenceStep({ attempt, job, escalation, task }: AttemptStory): AttemptStep {
   const value = attempt.confidence ?? 0;
   const signal = attempt.confidence_signal ?? "unknown";
   const applied = APPLIED_THRESHOLD.exec(attempt.detail)?.[1];
@@ -153,7 +155,7 @@ function confidenceStep({ attempt, job, escalation, task }: AttemptStory): Expla
 }
 
 /** A failed call followed by another on the same tier (no escalation between) was retried. */
-function retryStep({ attempt, events, escalation, next }: AttemptStory): ExplainStep | undefined {
+function retryStep({ attempt, events, escalation, next }: AttemptStory): AttemptStep | undefined {
   if (answered(attempt) || escalation || attempt.outcome === "cancelled") return undefined;
   const retry = events?.retry;
   if (!retry && next?.tier !== attempt.tier) return undefined;
@@ -171,7 +173,7 @@ function retryStep({ attempt, events, escalation, next }: AttemptStory): Explain
 function escalationStep(
   { attempt, task }: AttemptStory,
   { escalation, index }: { escalation: Escalation; index: number },
-): ExplainStep {
+): AttemptStep {
   const cause = causeOf(attempt);
   const verb = cause === "fallback" ? "fell back" : "escalated";
   const budget = task ? ` of max_escalations ${task.escalation.maxEscalations}` : "";

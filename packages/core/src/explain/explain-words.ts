@@ -85,6 +85,8 @@ export function errorHint(type: string): string {
       return "the job's overall deadline (jobs.deadline_s of its class) passed before it finished";
     case "no_capacity":
       return "no deployment of the tier can ever take this call";
+    case "chunk_failed":
+      return "one part of the split input failed for good (its steps are above), so the other parts were stopped and nothing was combined";
     default:
       return "";
   }

@@ -8,7 +8,7 @@ import { splitText } from "./split-text.ts";
  * Share of a model's context window a part may fill: token counts are o200k's, and other vendors'
  * tokenizers give 10-20% more on the same text.
  */
-const CONTEXT_SHARE = 0.8;
+export const CONTEXT_SHARE = 0.8;
 /** Tokens kept free in a part for the line that says which part it is. */
 const PREFACE_TOKENS = 60;
 
