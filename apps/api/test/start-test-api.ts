@@ -30,6 +30,8 @@ export async function startTestApi(options: {
   webhooks?: Record<string, unknown>;
   /** The `batches` config section (a daily window). */
   batches?: Record<string, unknown>;
+  /** Changes to the default config's document before it is validated (e.g. a task's map_reduce). */
+  edit?: (doc: Record<string, unknown>) => void;
 }) {
   const doc = parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")) as Record<string, unknown>;
   doc.redis = { key_prefix: options.keyPrefix };
@@ -41,6 +43,7 @@ export async function startTestApi(options: {
   if (options.admin) doc.admin = options.admin;
   if (options.webhooks) doc.webhooks = options.webhooks;
   if (options.batches) doc.batches = options.batches;
+  options.edit?.(doc);
   const env = options.simulatorUrl ? { SIMULATOR_URL: options.simulatorUrl } : {};
   const config: RouterConfig = validateConfig(doc, "test", { env, requireProviderKeys: false });
 
