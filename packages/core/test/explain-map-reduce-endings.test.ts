@@ -218,6 +218,33 @@ describe("explainJob: how a map-reduce job ends", () => {
     );
   });
 
+  it("tells a job cancelled in its map phase: the parts' late calls stay with their parts, the cancel comes last", () => {
+    const { record } = failedPartJob();
+    const late = summaryAttempt(1, "fast/gpt-5.4-nano", 210, 900, 0.9);
+    const cancelled = {
+      ...record,
+      job: {
+        ...record.job,
+        status: "cancelled" as const,
+        error: null,
+        finished_at: at(300),
+        attempts: [
+          ...record.job.attempts.slice(0, 1),
+          ...merged({ round: 1, index: 3, total: 3 }, 2, [late]),
+        ],
+      },
+    };
+    const explanation = explain({ record: cancelled, task: SUMMARIZE });
+    expect(explanation.steps.at(-1)?.kind).toBe("finished");
+    expect(all(explanation, "part").map((p) => p.status)).toEqual(["succeeded", "cancelled", "succeeded"]);
+    expect(all(explanation, "attempt")[1]?.text).toMatch(
+      /^part 3\/3: attempt 2 .*; the call finished after the job was cancelled: its answer was discarded, its cost counts$/,
+    );
+    expect(explanation.summary).toMatch(
+      /^Cancelled by the client in round 1, 1 of 3 parts summarized: the input/,
+    );
+  });
+
   it("tells a job still in its map phase: how many parts are done, no combining step yet", () => {
     const { record } = failedPartJob();
     const running = {
