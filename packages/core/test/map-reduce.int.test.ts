@@ -100,7 +100,12 @@ describe("map-reduce of a long input", () => {
     // The worker was told, for its log: how long the input was, the limit, how many parts.
     const splits = router?.events.filter((event) => event.type === "split" && event.jobId === queued.id);
     expect(splits).toEqual([
-      expect.objectContaining({ round: 1, parts: total, limitTokens: 800, inputTokens: countTokens(document) + 7 }),
+      expect.objectContaining({
+        round: 1,
+        parts: total,
+        limitTokens: 800,
+        inputTokens: countTokens(document) + 7,
+      }),
     ]);
   });
 
