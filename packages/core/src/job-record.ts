@@ -196,6 +196,8 @@ export interface MapReduceState {
 
 export interface PartOf {
   job_id: string;
+  /** The job's batch (a part has none of its own, so it is not counted in it): a cancelled batch stops its parts too. Absent on older parts. */
+  batch_id?: string | null;
   round: number;
   /** 1-based. */
   index: number;

@@ -26,6 +26,7 @@ import { isRunFailure, protocolsOf, traceProcessorEvent, tracer } from "./job-tr
 import { interruptedAttempt } from "./job-transitions.ts";
 import type { Judgement } from "./judge-answer.ts";
 import { judgeAnswer } from "./judge-answer.ts";
+import { cancelParts } from "./map-reduce/cancel-parts.ts";
 import { mapReduceStep } from "./map-reduce/map-reduce-step.ts";
 import { mergePart, wakeParent } from "./map-reduce/merge-part.ts";
 import type { ProviderPool } from "./provider-pool.ts";
@@ -248,12 +249,24 @@ export function createJobProcessor(deps: ProcessorDeps) {
       return "skipped";
     }
 
-    if (record.job.batch_id && (await deps.batches?.cancelRequested(record.job.batch_id))) {
+    const batchId = record.job.batch_id ?? record.part_of?.batch_id;
+    if (batchId && (await deps.batches?.cancelRequested(batchId))) {
       // The batch's cancel reaches its items one by one (seconds for a big batch); one taken
-      // before then is cancelled here, so a cancelled batch stops calling providers at once.
+      // before then is cancelled here, so a cancelled batch stops calling providers at once. A
+      // part of an item's long input stops too, and an item summarized in parts stops its parts.
       const cancelled = await cancelBatchItem(deps, record, now());
-      if (cancelled)
-        emit({ type: "finished", jobId, tenant: record.tenant, job: cancelled.job, transitioned: true });
+      if (cancelled) {
+        emit({
+          type: "finished",
+          jobId,
+          tenant: record.tenant,
+          job: cancelled.job,
+          transitioned: true,
+          ...(cancelled.part_of ? { partOf: cancelled.part_of.job_id } : {}),
+        });
+        if (cancelled.part_of) await wakeParent(deps.queues, await mergePart(deps, cancelled), cancelled);
+        if (cancelled.map_reduce) await cancelParts(deps, cancelled);
+      }
       return "skipped";
     }
 
@@ -389,6 +402,14 @@ export function createJobProcessor(deps: ProcessorDeps) {
     });
     const lost: Attempt | undefined = interrupted;
     if (lost) emitAttempt(lost, { recorded: true, interrupted: true });
+    if (!running || TERMINAL_STATUSES.has(running.job.status) || running.hop !== record.hop) {
+      // Cancelled (or moved on) between this run's first read and now: no call. A part's job
+      // learns of it (its cancelled part is its to see).
+      if (running?.part_of && TERMINAL_STATUSES.has(running.job.status))
+        await wakeParent(deps.queues, await mergePart(deps, running), running);
+      emit({ type: "skipped", jobId, reason: `${running ? running.job.status : "gone"} before its call` });
+      return "skipped";
+    }
     emit({
       type: "started",
       jobId,

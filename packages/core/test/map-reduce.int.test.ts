@@ -4,6 +4,8 @@ import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
 import { redisFixture } from "@llmr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { BatchStore } from "../src/batches/batch-store.ts";
+import { submitBatch } from "../src/batches/submit-batch.ts";
 import { cancelJob } from "../src/cancel-job.ts";
 import { sumCostUsd } from "../src/cost.ts";
 import { JobEvents } from "../src/job-events.ts";
@@ -29,7 +31,7 @@ afterEach(async () => {
   router = undefined;
 });
 
-function start(mapReduce: Record<string, number>) {
+function start(mapReduce: Record<string, number>, deps: Parameters<typeof startTestRouter>[2] = {}) {
   const config: RouterConfig = routerTestConfig({
     simulatorUrl: simulator.url,
     keyPrefix: redis.uniquePrefix(),
@@ -38,7 +40,7 @@ function start(mapReduce: Record<string, number>) {
       if (tasks.summarize) tasks.summarize.map_reduce = mapReduce;
     },
   });
-  router = startTestRouter(redis.connect(), config);
+  router = startTestRouter(redis.connect(), config, deps);
   return router;
 }
 
@@ -94,7 +96,7 @@ describe("map-reduce of a long input", () => {
     expect(children?.unprocessed).toBe(0);
     expect(children?.processed).toBeGreaterThanOrEqual(total);
     const part = await router?.store.get(partId(queued.id, 1, 2));
-    expect(part?.record.part_of).toEqual({ job_id: queued.id, round: 1, index: 2, total });
+    expect(part?.record.part_of).toEqual({ job_id: queued.id, batch_id: null, round: 1, index: 2, total });
     expect(part?.record.job.batch_id).toBeNull();
     expect(config.tasks.get("summarize")?.mapReduce?.chunkTokens).toBe(800);
     // The worker was told, for its log: how long the input was, the limit, how many parts.
@@ -200,5 +202,57 @@ describe("map-reduce of a long input", () => {
     expect(after?.status).toBe("cancelled");
     expect(after?.attempts.every((a) => a.chunk)).toBe(true);
     void finished;
+  });
+
+  it("a cancelled batch stops its item's parts at once: queued parts are cancelled without a call", async () => {
+    const callsBefore = simulator.stats().requests_total;
+    const prefix = redis.uniquePrefix();
+    const connection = redis.connect();
+    const batches = new BatchStore(connection, new RedisKeys(prefix));
+    const config = routerTestConfig({
+      simulatorUrl: simulator.url,
+      keyPrefix: prefix,
+      edit: (doc) => {
+        const tasks = doc.tasks as Record<string, Record<string, unknown>>;
+        if (tasks.summarize) tasks.summarize.map_reduce = { chunk_tokens: 800, overlap_tokens: 0 };
+      },
+    });
+    router = startTestRouter(connection, config, { deps: { batches } });
+    const { store, queues } = router;
+    const slow = `${simMarker({ latency_ms: 1_500 })} `;
+    const marks = Object.fromEntries(Array.from({ length: 40 }, (_, p) => [p, slow]));
+    const batch = await submitBatch({ config, store, batches, queues }, "tenant-a", {
+      options: { defaults: { task: "summarize" } },
+      optionsWhere: "",
+      entries: (async function* () {
+        yield { where: "items[0]", raw: { custom_id: "long", input: report(40, marks) } };
+      })(),
+    });
+    const [item] = await batches.readItems(batch.id, 0, 1);
+    const jobId = item?.jobId ?? "";
+    await expect
+      .poll(async () => (await store.get(jobId))?.record.job.progress?.chunks_total ?? 0)
+      .toBeGreaterThan(4);
+    // What the API's cancel does first; its loop over the items has not reached this one.
+    expect(await batches.requestCancel(batch.id)).toBe("ok");
+
+    await expect
+      .poll(async () => (await store.get(jobId))?.record.job.status, { timeout: 10_000 })
+      .toBe("cancelled");
+    const job = (await store.get(jobId))?.record.job;
+    const total = job?.progress?.chunks_total ?? 0;
+    const parts = await Promise.all(
+      Array.from({ length: total }, (_, i) => store.get(partId(jobId, 1, i + 1))),
+    );
+    // The parts whose calls were under way (the fast tier's 4 batch slots) finished them; every
+    // other part was cancelled by the worker that took it, without a call.
+    const called = parts.filter((part) => (part?.record.job.attempts.length ?? 0) > 0);
+    expect(called.length).toBeLessThanOrEqual(4);
+    for (const part of parts.filter((candidate) => !called.includes(candidate)))
+      expect(part?.record.job.status).toBe("cancelled");
+    expect(parts.length - called.length).toBeGreaterThan(0);
+    const calls = simulator.stats().requests_total - callsBefore;
+    expect(calls).toBeLessThanOrEqual(4);
+    await expect.poll(async () => (await store.get(jobId))?.record.job.attempts.length).toBe(calls);
   });
 });

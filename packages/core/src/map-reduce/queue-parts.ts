@@ -64,7 +64,7 @@ export async function queueParts(
         createdAt,
         deadlineAt: record.deadline_at ? new Date(record.deadline_at) : new Date(8.64e15),
       }),
-      part_of: { job_id: record.job.id, round, index, total },
+      part_of: { job_id: record.job.id, batch_id: record.job.batch_id, round, index, total },
     };
     const existing = await deps.store.get(id);
     if (!existing) await deps.store.create(partRecord);
