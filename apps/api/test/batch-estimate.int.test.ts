@@ -30,19 +30,19 @@ afterAll(async () => {
 
 describe("a batch's estimate", () => {
   it("says early that a batch whose complete_by is too near will not make it, and a worker warns once", async () => {
-    // 30 items of 400 ms each, two at a time on the fast tier: about 6 s of work for 4 s.
+    // 40 items of 1 s each, at most 4 at a time (the fast tier's batch slots): 10 s of work for 4 s.
     const completeBy = new Date(Date.now() + 4_000).toISOString();
     const accepted = await postBatch(url, {
-      items: Array.from({ length: 30 }, (_, i) => ({
+      items: Array.from({ length: 40 }, (_, i) => ({
         custom_id: `doc-${i}`,
-        input: `Answer note ${i}. ${simMarker({ latency_ms: 400 })}`,
+        input: `Answer note ${i}. ${simMarker({ latency_ms: 1_000 })}`,
       })),
       complete_by: completeBy,
     });
     expect(accepted.status).toBe(202);
     const queued = BatchObjectSchema.parse(accepted.body);
     expect(queued.window).toMatchObject({ time_zone: "UTC", open: true, opens_at: null });
-    expect(queued.estimate).toMatchObject({ remaining: 30, on_track: null, finish_at: null });
+    expect(queued.estimate).toMatchObject({ remaining: 40, on_track: null, finish_at: null });
 
     // As soon as a few items finished, well before complete_by.
     const measured = await waitForBatch(url, queued.id, (b) => b.estimate.basis === "measured", 4_000);
