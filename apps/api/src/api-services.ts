@@ -1,6 +1,7 @@
 import type { RouterConfig } from "@llmr/config";
 import type { DispatchGates, RecoveredBatch, RedisClient } from "@llmr/core";
 import {
+  BatchCancelSweeps,
   BatchStore,
   createBatchNotifier,
   createDispatchGates,
@@ -24,7 +25,12 @@ export interface ApiServices {
   secrets: WebhookSecrets;
   deliveries: WebhookDeliveries;
   gates: DispatchGates;
-  /** Closes the queues, the event subscription and the batch recovery (not `redis`, which the caller owns). */
+  /** The background sweeps of batches cancelled through this process. */
+  cancelSweeps: BatchCancelSweeps;
+  /**
+   * Closes the queues, the event subscription, the batch recovery and the cancel sweeps (handed to
+   * the recovery of another process) — not `redis`, which the caller owns.
+   */
   close(): Promise<void>;
 }
 
@@ -33,7 +39,8 @@ export interface ApiServices {
  * subscribed connection can run nothing else), subscribed on first use. `onConnectionError`
  * receives the background connection errors of the queues and the subscriber, tagged with where
  * they came from (the Redis client reports the same outage already, so callers log them quietly).
- * Every API process also finishes what a dead one left of a batch it was storing (`onBatchRecovered`).
+ * Every API process also finishes what a dead one left of a batch it was storing or cancelling
+ * (`onBatchRecovered`).
  */
 export function createApiServices(
   redis: RedisClient,
@@ -64,8 +71,13 @@ export function createApiServices(
       onError: (error) => onConnectionError(asError(error), "batch counts"),
     },
   });
+  const events = new JobEvents(redis, keys, retention);
+  const cancelSweeps = new BatchCancelSweeps(
+    { store, batches, queues, events },
+    { onError: (error) => onConnectionError(asError(error), "batch cancel") },
+  );
   const stopRecovery = startBatchRecovery(
-    { config, store, batches, queues },
+    { config, store, batches, queues, events },
     {
       onRecovered: onBatchRecovered,
       onError: (error) => onConnectionError(asError(error), "batch recovery"),
@@ -74,14 +86,16 @@ export function createApiServices(
   return {
     store,
     batches,
-    events: new JobEvents(redis, keys, retention),
+    events,
     hub,
     queues,
     secrets: new WebhookSecrets(redis, { prefix: config.redis.keyPrefix }),
     deliveries,
     gates: createDispatchGates(redis, config),
+    cancelSweeps,
     close: async () => {
       stopRecovery();
+      await cancelSweeps.close();
       await queues.close();
       await deliveries.close();
       await hub.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
 import type {
+  BatchCancelSweeps,
   BatchStore,
   DispatchGates,
   JobEventHub,
@@ -56,6 +57,7 @@ export interface AppDeps {
   secrets: WebhookSecrets;
   gates: DispatchGates;
   deliveries: WebhookDeliveries;
+  cancelSweeps: BatchCancelSweeps;
   apiKeys: KeyRing;
   operators: KeyRing;
   logger: Logger;

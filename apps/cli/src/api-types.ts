@@ -35,6 +35,8 @@ export interface BatchObject {
   finished_at: string | null;
   not_before?: string | null;
   complete_by?: string | null;
+  /** When the batch was asked to cancel (null: never); absent from older servers. */
+  cancel_requested_at?: string | null;
   /** The server's daily window for batch work (null: none); absent from older servers. */
   window?: {
     start: string;

@@ -111,10 +111,24 @@ export async function batchResults(ctx: CliContext, [id = ""]: string[], flags: 
       : ExitCode.ok;
 }
 
-/** `llmr batch cancel <id>`: items not started are cancelled; running ones finish. */
+/**
+ * `llmr batch cancel <id>`: every item not finished is cancelled (running calls are aborted). The
+ * server answers at once and stops a big batch's items in the background: the line says how many
+ * are still stopping, and `llmr batch status <id> --wait` follows them to the end.
+ */
 export async function batchCancel(ctx: CliContext, [id = ""]: string[], flags: FlagValues): Promise<number> {
   const batch = await ctx.client.cancelBatch(id);
-  ctx.stdout.write(flags.json ? `${JSON.stringify(batch, null, 2)}\n` : `${describe(batch, ctx)}\n`);
+  if (flags.json) {
+    ctx.stdout.write(`${JSON.stringify(batch, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  ctx.stdout.write(`${describe(batch, ctx)}\n`);
+  const stopping = batch.counts.queued + batch.counts.running;
+  if (batch.finished_at === null && stopping > 0) {
+    ctx.stderr.write(
+      `cancel requested; ${stopping} items still stopping.\n  follow: llmr batch status ${batch.id} --wait\n`,
+    );
+  }
   return ExitCode.ok;
 }
 

@@ -1,5 +1,7 @@
 export type { BatchWindowEvent, BatchWindowGateOptions } from "./batch-window-gate.ts";
 export { BatchWindowGate } from "./batch-window-gate.ts";
+export type { BatchCancelSweepsOptions } from "./batches/batch-cancel-sweeps.ts";
+export { BatchCancelSweeps } from "./batches/batch-cancel-sweeps.ts";
 export type { BatchCompletedDelivery } from "./batches/batch-notifier.ts";
 export { createBatchNotifier } from "./batches/batch-notifier.ts";
 export type {
@@ -33,10 +35,16 @@ export { BatchStore, publicBatch } from "./batches/batch-store.ts";
 export type { BatchTrackEvent, BatchTrackMonitorOptions } from "./batches/batch-track-monitor.ts";
 export { BatchTrackMonitor } from "./batches/batch-track-monitor.ts";
 export type { CancelBatchDeps } from "./batches/cancel-batch.ts";
-export { cancelBatch } from "./batches/cancel-batch.ts";
+export { CANCEL_ANSWER_WAIT_MS, cancelBatch } from "./batches/cancel-batch.ts";
 export { BATCH_CHUNK_ITEMS, enqueueBatch } from "./batches/enqueue-batch.ts";
 export type { BatchSubmitDeps, WebhookUrlCheck } from "./batches/submit-batch.ts";
 export { submitBatch } from "./batches/submit-batch.ts";
+export type {
+  SweepBatchCancelDeps,
+  SweepBatchCancelOptions,
+  SweepOutcome,
+} from "./batches/sweep-batch-cancel.ts";
+export { sweepBatchCancel } from "./batches/sweep-batch-cancel.ts";
 export type { CancelDeps } from "./cancel-job.ts";
 export { cancelJob } from "./cancel-job.ts";
 export { attemptCostUsd, sumCostUsd } from "./cost.ts";

@@ -60,6 +60,14 @@ export class RedisKeys {
     return `${this.prefix}:{batches}:pending`;
   }
 
+  /**
+   * Cancelled batches whose items are still being cancelled (a sorted set: batch id → lease expiry
+   * in ms), so that another process finishes the pass when the cancelling one dies.
+   */
+  get cancellingBatches(): string {
+    return `${this.prefix}:{batches}:cancelling`;
+  }
+
   /** BullMQ's key prefix for our queues. */
   get bullPrefix(): string {
     return this.prefix;

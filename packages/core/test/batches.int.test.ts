@@ -9,6 +9,7 @@ import { BatchStore } from "../src/batches/batch-store.ts";
 import { BATCH_LEASE_MS } from "../src/batches/enqueue-batch.ts";
 import { submitBatch } from "../src/batches/submit-batch.ts";
 import { newBatchId, newJobId } from "../src/ids.ts";
+import { JobEvents } from "../src/job-events.ts";
 import { JobStore } from "../src/job-store.ts";
 import { RedisKeys } from "../src/redis-keys.ts";
 import { TierQueues } from "../src/tier-queues.ts";
@@ -44,7 +45,8 @@ function source(count: number, options: Record<string, unknown> = {}): BatchSour
   };
 }
 
-const deps = () => ({ config, store, batches, queues });
+const events = new JobEvents(connection, keys, { retentionSeconds: 60 });
+const deps = () => ({ config, store, batches, queues, events });
 
 describe("batch counts", () => {
   it("follow the items' records, once per change whatever the order, and finish the batch once", async () => {

@@ -98,9 +98,17 @@ export function batchPaths(): Json {
       post: {
         operationId: "cancelBatch",
         summary: "Cancel every item that has not finished",
+        description:
+          "Answers at once (within about a second, however big the batch) with the batch marked `cancelled` " +
+          "and `cancel_requested_at` set. Its items are cancelled in the background (queued ones leave their " +
+          "queues, running calls are aborted), so the counts keep settling until every item is final: then " +
+          "`finished_at` is set, the results end with their end line and `batch.completed` is sent.",
         parameters: [batchId],
         responses: {
-          "200": { description: "The batch, cancelled, with its counts.", content: json("Batch") },
+          "200": {
+            description: "The batch, cancelled, with its counts as they are at that moment.",
+            content: json("Batch"),
+          },
           "401": error("Missing or unknown API key."),
           "404": error("Unknown id, or another tenant's batch."),
           "409": error("The batch already completed."),

@@ -1,6 +1,14 @@
 import type { ServerResponse } from "node:http";
 import type { RouterConfig } from "@llmr/config";
-import type { BatchMeta, BatchSource, BatchStore, JobEvents, JobStore, TierQueues } from "@llmr/core";
+import type {
+  BatchCancelSweeps,
+  BatchMeta,
+  BatchSource,
+  BatchStore,
+  JobEvents,
+  JobStore,
+  TierQueues,
+} from "@llmr/core";
 import {
   BATCH_ID_PATTERN,
   BatchNotCancellableError,
@@ -22,6 +30,8 @@ export interface BatchesRouteDeps {
   batches: BatchStore;
   queues: TierQueues;
   events: JobEvents;
+  /** Where a cancel's sweep over the items runs once the cancel has answered. */
+  cancelSweeps: BatchCancelSweeps;
   /** Told when a batch was accepted but queueing its items must be finished by the recovery. */
   onEnqueueDeferred?: (batchId: string, error: unknown) => void;
 }
@@ -101,7 +111,11 @@ export function batchesRouter(deps: BatchesRouteDeps): Router {
       throw new StorageUnavailableError(undefined, { cause: error });
     });
     if (!batch) throw notFound("batch");
-    req.log.info({ batch_id: id, counts: batch.counts }, "batch cancelled");
+    const stopping = batch.counts.queued + batch.counts.running;
+    req.log.info(
+      { batch_id: id, counts: batch.counts },
+      stopping > 0 ? `batch cancelled; ${stopping} items still stopping` : "batch cancelled",
+    );
     res.json(batch);
   });
 

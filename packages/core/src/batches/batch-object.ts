@@ -31,6 +31,11 @@ export interface PublicBatch {
   complete_by: string | null;
   /** Extension: when its first item started running (null: none yet). */
   started_at: string | null;
+  /**
+   * Extension: when the batch was asked to cancel (null: never). From then its status is
+   * `cancelled`, while its counts keep settling until every item is final: `finished_at` set.
+   */
+  cancel_requested_at: string | null;
   /** Extension: the server's daily window for batch work (`batches.window`); null: none, any time. */
   window: BatchWindowView | null;
   /** Extension: when the batch will be done at the rate measured so far, and whether by `complete_by`. */
@@ -144,6 +149,7 @@ export const BatchObjectSchema = z
     not_before: z.string().nullable(),
     complete_by: z.string().nullable(),
     started_at: z.string().nullable(),
+    cancel_requested_at: z.string().nullable(),
     window: WindowView.nullable(),
     estimate: Estimate,
   })

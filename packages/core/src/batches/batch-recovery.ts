@@ -2,16 +2,21 @@ import type { JobStore } from "../job-store.ts";
 import type { BatchStore } from "./batch-store.ts";
 import type { EnqueueBatchDeps } from "./enqueue-batch.ts";
 import { BATCH_CHUNK_ITEMS, BATCH_LEASE_MS, enqueueBatch } from "./enqueue-batch.ts";
+import type { SweepBatchCancelDeps } from "./sweep-batch-cancel.ts";
+import { sweepBatchCancel } from "./sweep-batch-cancel.ts";
 
-export interface BatchRecoveryDeps extends EnqueueBatchDeps {
+export interface BatchRecoveryDeps extends EnqueueBatchDeps, SweepBatchCancelDeps {
   store: JobStore;
 }
 
 /** What the recovery did with a batch whose process died. */
 export type RecoveredBatch = {
   batchId: string;
-  /** Staged but never committed: deleted. Committed: its remaining items queued. No batch: lease dropped. */
-  action: "discarded" | "enqueued" | "dropped";
+  /**
+   * Staged but never committed: deleted. Committed: its remaining items queued. Cancelled: the
+   * cancel's sweep over its items finished. No batch (or nothing to do): lease dropped.
+   */
+  action: "discarded" | "enqueued" | "cancelled" | "dropped";
 };
 
 /**
@@ -34,7 +39,8 @@ export async function discardStagedBatch(
 
 /**
  * Finishes what a dead process left: each batch whose lease ran out is taken over (by exactly one
- * caller) and rolled back if it was still staging, or forward (queued in full) if committed.
+ * caller) and rolled back if it was still staging, or forward (queued in full) if committed; a
+ * cancelled batch whose sweep over its items was cut short has it finished from where it stopped.
  * Any API process may run it; `startBatchRecovery` runs it periodically.
  */
 export async function recoverBatches(
@@ -55,6 +61,11 @@ export async function recoverBatches(
       await enqueueBatch(deps, batchId);
       recovered.push({ batchId, action: "enqueued" });
     }
+  }
+  const cancelling = await deps.batches.claimExpiredLeases(BATCH_LEASE_MS, options.max ?? 10, "cancelling");
+  for (const batchId of cancelling) {
+    const outcome = await sweepBatchCancel(deps, batchId, { resumed: true });
+    recovered.push({ batchId, action: outcome === "done" ? "cancelled" : "dropped" });
   }
   return recovered;
 }

@@ -18,7 +18,7 @@ declare module "ioredis" {
   interface RedisCommander<Context> {
     llmrClaimCustomIds(key: string, ...pairs: string[]): Result<Array<number | string>, Context>;
     llmrCommitBatch(batchKey: string, customIdsKey: string, total: string): Result<number, Context>;
-    llmrCancelBatch(batchKey: string): Result<string, Context>;
+    llmrCancelBatch(batchKey: string, now: string): Result<string, Context>;
     llmrClaimBatchLeases(key: string, nowMs: string, leaseMs: string, max: string): Result<string[], Context>;
   }
 }
@@ -29,6 +29,12 @@ declare module "ioredis" {
  * stored (visible; the items are being queued); `ready` once all are queued.
  */
 export type BatchState = "staging" | "committing" | "ready";
+
+/**
+ * The work a lease stands for: `pending`, staging or queueing the items (see `enqueueBatch`);
+ * `cancelling`, cancelling the items of a cancelled batch (see `sweepBatchCancel`).
+ */
+export type BatchLeaseKind = "pending" | "cancelling";
 
 /** A batch's header as stored, with its live counts. */
 export interface BatchMeta {
@@ -49,6 +55,10 @@ export interface BatchMeta {
   enqueued: number;
   /** The `batch.completed` webhook is queued (or there is none to send). */
   notified: boolean;
+  /** When the batch was first asked to cancel; null: never. */
+  cancelRequestedAt: string | null;
+  /** How many items (from the first) the cancel's sweep has been through. */
+  cancelSwept: number;
 }
 
 /** One item as the batch lists it: where its job is, in submission order. */
@@ -105,14 +115,18 @@ export class BatchStore {
     });
   }
 
-  async renewLease(batchId: string, leaseMs: number): Promise<void> {
-    await this.#redis.zadd(this.#keys.pendingBatches, "XX", Date.now() + leaseMs, batchId);
+  async renewLease(batchId: string, leaseMs: number, kind: BatchLeaseKind = "pending"): Promise<void> {
+    await this.#redis.zadd(this.#leases(kind), "XX", Date.now() + leaseMs, batchId);
   }
 
-  /** Leases of crashed stagers or enqueuers, now leased to the caller for `leaseMs`. */
-  async claimExpiredLeases(leaseMs: number, max: number): Promise<string[]> {
+  /** Leases of crashed stagers or enqueuers (or cancellers), now leased to the caller for `leaseMs`. */
+  async claimExpiredLeases(
+    leaseMs: number,
+    max: number,
+    kind: BatchLeaseKind = "pending",
+  ): Promise<string[]> {
     return this.#redis.llmrClaimBatchLeases(
-      this.#keys.pendingBatches,
+      this.#leases(kind),
       String(Date.now()),
       String(leaseMs),
       String(max),
@@ -168,9 +182,31 @@ export class BatchStore {
     await this.#redis.hset(this.#keys.batch(batchId), "notified", 1);
   }
 
+  /**
+   * Leases the sweep that cancels a cancelled batch's items to the caller; false when a sweep holds
+   * it already (running, or dead and awaiting the recovery). Taken before the batch is marked, so a
+   * crash in between leaves a lease the recovery drops, never a mark without a sweep.
+   */
+  async leaseCancel(batchId: string, leaseMs: number): Promise<boolean> {
+    return (await this.#redis.zadd(this.#keys.cancellingBatches, "NX", Date.now() + leaseMs, batchId)) === 1;
+  }
+
+  /** The sweep went through every item (or there is none to run): no recovery needed. */
+  async releaseCancel(batchId: string): Promise<void> {
+    await this.#redis.zrem(this.#keys.cancellingBatches, batchId);
+  }
+
+  /** The cancel's sweep went through the first `through` items; a resumed sweep starts there. */
+  async markCancelSwept(batchId: string, through: number): Promise<void> {
+    await this.#redis.hset(this.#keys.batch(batchId), "cancel_swept", through);
+  }
+
   /** Marks the batch cancelled; see `cancel-batch-1.lua` for the answers. */
-  async requestCancel(batchId: string): Promise<"missing" | "completed" | "cancelled" | "ok"> {
-    return (await this.#redis.llmrCancelBatch(this.#keys.batch(batchId))) as
+  async requestCancel(
+    batchId: string,
+    at: Date = new Date(),
+  ): Promise<"missing" | "completed" | "cancelled" | "ok"> {
+    return (await this.#redis.llmrCancelBatch(this.#keys.batch(batchId), at.toISOString())) as
       | "missing"
       | "completed"
       | "cancelled"
@@ -223,12 +259,18 @@ export class BatchStore {
       webhookUrl: hash.webhook_url ?? null,
       enqueued: count("enqueued"),
       notified: hash.notified === "1",
+      cancelRequestedAt: hash.cancel_requested_at ?? null,
+      cancelSwept: count("cancel_swept"),
     };
   }
 
   /** The contract's batch object of `meta`, with this store's window and an estimate as of now. */
   toPublic(meta: BatchMeta): PublicBatch {
     return publicBatch(meta, { window: this.#view.window, now: this.#view.now() });
+  }
+
+  #leases(kind: BatchLeaseKind): string {
+    return kind === "pending" ? this.#keys.pendingBatches : this.#keys.cancellingBatches;
   }
 
   /** Items `start` to `start + count - 1` in submission order (fewer at the end). */
@@ -271,6 +313,7 @@ export function publicBatch(
     not_before: meta.notBefore,
     complete_by: meta.completeBy,
     started_at: meta.startedAt,
+    cancel_requested_at: meta.cancelRequestedAt,
     window: batchWindowView(view.window, view.now),
     estimate: estimateBatch({
       status: meta.status,

@@ -1,25 +1,33 @@
-import type { CancelDeps } from "../cancel-job.ts";
-import { cancelJob } from "../cancel-job.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import { BatchNotCancellableError } from "../errors/batch-not-cancellable-error.ts";
-import { JobNotCancellableError } from "../errors/job-not-cancellable-error.ts";
-import type { JobStatus } from "../job-record.ts";
-import { TERMINAL_STATUSES } from "../job-record.ts";
+import type { BatchCancelSweeps } from "./batch-cancel-sweeps.ts";
 import type { PublicBatch } from "./batch-object.ts";
 import type { BatchStore } from "./batch-store.ts";
-import { BATCH_CHUNK_ITEMS } from "./enqueue-batch.ts";
+import { BATCH_LEASE_MS } from "./enqueue-batch.ts";
 
-/** Items cancelled at once: each is a few round trips (the record, its BullMQ job, the abort notice). */
-const CANCEL_CONCURRENCY = 100;
+/**
+ * How long a cancel waits for its sweep before answering: a small batch's answer then has its
+ * final counts, while a batch of tens of thousands (a sweep of tens of seconds) is answered at once.
+ */
+export const CANCEL_ANSWER_WAIT_MS = 250;
 
-export interface CancelBatchDeps extends CancelDeps {
+export interface CancelBatchDeps {
   batches: BatchStore;
+  /** Runs the sweep that cancels the items, in the background. */
+  cancelSweeps: BatchCancelSweeps;
+  now?: () => Date;
+  /** @defaultValue {@link CANCEL_ANSWER_WAIT_MS} */
+  answerWaitMs?: number;
 }
 
 /**
- * Cancels the tenant's batch: it says `cancelled` at once, every item that has not finished is
- * cancelled as a single job is (a queued one leaves its queue, a running one's call is aborted by
- * its worker), and the batch object comes back with the counts after that. Items that finished
- * keep their results. Cancelling a cancelled batch cancels whatever is left again.
+ * Cancels the tenant's batch and answers at once: the batch says `cancelled` (with its
+ * `cancel_requested_at`) from now on, and a sweep cancels every item that has not finished in the
+ * background, as a single job is cancelled (a queued one leaves its queue, a running one's call is
+ * aborted). Meanwhile a worker taking an item cancels it without a call. The counts keep settling
+ * until every item is final, when `finished_at` is set and `batch.completed` is sent. The sweep
+ * is leased: when its process dies, the recovery of another process finishes it. Items that
+ * finished keep their results. Cancelling a cancelled batch answers with it as it is.
  *
  * @throws BatchNotCancellableError when the batch already completed (409)
  * @returns undefined when the tenant has no such batch
@@ -31,28 +39,26 @@ export async function cancelBatch(
 ): Promise<PublicBatch | undefined> {
   const meta = await deps.batches.get(batchId);
   if (!meta || meta.tenant !== tenant) return undefined;
-  const marked = await deps.batches.requestCancel(batchId);
-  if (marked === "missing") return undefined;
-  if (marked === "completed") throw new BatchNotCancellableError();
-  for (let start = 0; start < meta.counts.total; start += BATCH_CHUNK_ITEMS) {
-    const items = await deps.batches.readItems(batchId, start, BATCH_CHUNK_ITEMS);
-    const counted = await deps.batches.countedStates(
-      batchId,
-      items.map((item) => item.jobId),
-    );
-    const open = items.filter(
-      (_, index) => !TERMINAL_STATUSES.has((counted[index]?.status ?? "queued") as JobStatus),
-    );
-    for (let from = 0; from < open.length; from += CANCEL_CONCURRENCY) {
-      await Promise.all(
-        open.slice(from, from + CANCEL_CONCURRENCY).map((item) =>
-          cancelJob(deps, tenant, item.jobId).catch((error: unknown) => {
-            // It finished in the meantime: it keeps its result.
-            if (!(error instanceof JobNotCancellableError)) throw error;
-          }),
-        ),
-      );
-    }
+  if (meta.status === "completed") throw new BatchNotCancellableError();
+  // The lease before the mark: a crash in between leaves a lease the recovery drops. No lease
+  // taken means a sweep holds it already (running, or dead and awaiting the recovery).
+  const leased = await deps.batches.leaseCancel(batchId, BATCH_LEASE_MS);
+  const marked = await deps.batches.requestCancel(batchId, (deps.now ?? (() => new Date()))());
+  if (marked === "missing" || marked === "completed") {
+    if (leased) await deps.batches.releaseCancel(batchId);
+    if (marked === "missing") return undefined;
+    throw new BatchNotCancellableError();
+  }
+  if (leased) {
+    const sweep = deps.cancelSweeps.start(batchId);
+    const waited = new AbortController();
+    await Promise.race([
+      sweep,
+      sleep(deps.answerWaitMs ?? CANCEL_ANSWER_WAIT_MS, undefined, { signal: waited.signal }).catch(
+        () => undefined,
+      ),
+    ]);
+    waited.abort();
   }
   const after = await deps.batches.get(batchId);
   return deps.batches.toPublic(after ?? meta);

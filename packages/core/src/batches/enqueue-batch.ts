@@ -28,7 +28,8 @@ export interface EnqueueBatchDeps {
  * Queues a committed batch's items on their starting tiers' batch queues, chunk by chunk from
  * where a previous run stopped (the batch keeps the count queued so far), delayed until
  * `not_before`. Every BullMQ job id is `<job id>.1`, so queueing an item twice (a run cut short
- * between `addBulk` and the count) adds it once.
+ * between `addBulk` and the count) adds it once. A batch cancelled meanwhile is queued no further:
+ * its cancel's sweep cancels every item, queued or not.
  */
 export async function enqueueBatch(deps: EnqueueBatchDeps, batchId: string): Promise<void> {
   const meta = await deps.batches.get(batchId);
@@ -39,6 +40,7 @@ export async function enqueueBatch(deps: EnqueueBatchDeps, batchId: string): Pro
   const base: JobsOptions = { ...tierJobOptions(deps.config), ...(delayMs > 0 ? { delay: delayMs } : {}) };
   const window = BATCH_CHUNK_ITEMS * ENQUEUE_CHUNKS_AT_ONCE;
   for (let start = meta.enqueued; start < meta.counts.total; start += window) {
+    if (await deps.batches.cancelRequested(batchId)) break;
     const items = await deps.batches.readItems(batchId, start, window);
     if (items.length === 0) break;
     const bulks: Array<[tier: string, items: BatchItemEntry[]]> = [];
@@ -62,6 +64,19 @@ export async function enqueueBatch(deps: EnqueueBatchDeps, batchId: string): Pro
     );
     // Only once the whole window is in: a run cut short redoes it, adding nothing twice.
     await deps.batches.markEnqueued(batchId, start + items.length);
+    // Cancelled while this window was being added: the sweep may have passed these items before
+    // their BullMQ jobs existed, so they are taken out here (a running one is left to its worker).
+    if (await deps.batches.cancelRequested(batchId)) {
+      await Promise.all(
+        items.map((item) =>
+          deps.queues
+            .get(item.tier, "batch")
+            .remove(`${item.jobId}.1`)
+            .catch(() => 0),
+        ),
+      );
+      break;
+    }
   }
   await deps.batches.markReady(batchId);
 }
