@@ -57,6 +57,15 @@ describe("composeAnswer", () => {
     expect(countTokens(summary)).toBeLessThan(countTokens(transcript) * 0.6);
   });
 
+  it("takes more than each paragraph's first sentence when those alone would be implausibly short", () => {
+    const paragraph = (i: number) =>
+      `Thank you. Member ${i} explained the plan for the new hospital wing and its budget in detail. ${"The committee asked about staffing, waiting lists and the timetable for the building works. ".repeat(4)}`;
+    const text = `Summarize these notes.\n\n${[1, 2, 3, 4].map(paragraph).join("\n\n")}`;
+    const summary = composeAnswer(input({ question: text, maxOutputTokens: 500 }));
+    expect(summary).toContain("Member 1 explained the plan");
+    expect(summary.startsWith("Thank you.")).toBe(true);
+  });
+
   it("fits summaries into the token budget when it can", () => {
     const summary = composeAnswer(
       input({ system: "You summarise.", question: article, maxOutputTokens: 12 }),

@@ -27,7 +27,7 @@ export function extractiveSummary(input: string, options: SummaryOptions): strin
       ? longestTurns(turns, Math.max(minTranscriptSummaryTokens, countTokens(input) * transcriptShare))
       : paragraphs.length === 1
         ? leadingSentences(paragraphs[0] ?? "", 3)
-        : paragraphs.map((paragraph) => leadingSentences(paragraph, 1)[0] ?? paragraph);
+        : leadingOfEach(paragraphs, countTokens(input));
   const points = options.hedged
     ? sentences.slice(0, Math.max(1, Math.ceil(sentences.length / 2)))
     : sentences;
@@ -86,6 +86,22 @@ function longestTurns(turns: readonly string[], budget: number): string[] {
     used += cost;
   }
   return chosen.sort((a, b) => a.index - b.index).map((candidate) => candidate.turn);
+}
+
+/** A summary of several paragraphs takes more than their first sentences below this share of the input… */
+const shortestShareOfParagraphs = 0.05;
+/** …up to this many sentences of each. */
+const mostSentencesPerParagraph = 3;
+
+/**
+ * The leading sentence of each paragraph, or of their first few sentences when that alone would
+ * be implausibly short (paragraphs that open with "Thank you." or "OK.", as the summaries of a
+ * meeting's parts often do).
+ */
+function leadingOfEach(paragraphs: readonly string[], inputTokens: number): string[] {
+  const firsts = paragraphs.map((paragraph) => leadingSentences(paragraph, 1)[0] ?? paragraph);
+  if (countTokens(firsts.join(" ")) >= inputTokens * shortestShareOfParagraphs) return firsts;
+  return paragraphs.flatMap((paragraph) => leadingSentences(paragraph, mostSentencesPerParagraph));
 }
 
 /** The paragraphs that are the text to summarise, without the instruction around them. */

@@ -96,7 +96,7 @@ export async function judgeAnswer(input: {
   }
 
   const threshold = task.escalation.minConfidence;
-  const shown = `${confidence.value.toFixed(2)} (${confidence.signal})`;
+  const shown = `${confidenceText(confidence.value, threshold)} (${confidence.signal})`;
   if (confidence.value < threshold) {
     const to = target("next");
     if (to) {
@@ -111,4 +111,15 @@ export async function judgeAnswer(input: {
     checks,
     verdict: { kind: "accept", outcome: "succeeded", detail: `confidence ${shown}` },
   };
+}
+
+/**
+ * A confidence as people read it: two decimals, or four when two would round it onto the side of
+ * `threshold` it is not on (0.4996 < 0.5 shows as 0.4996, not as "0.50 < 0.5").
+ */
+export function confidenceText(value: number, threshold: number | null): string {
+  const short = value.toFixed(2);
+  if (threshold === null) return short;
+  const crosses = value < threshold ? Number(short) >= threshold : Number(short) < threshold;
+  return crosses ? value.toFixed(4) : short;
 }

@@ -1,4 +1,5 @@
 import type { Attempt, Escalation, PublicJob } from "../job-record.ts";
+import { confidenceText } from "../judge-answer.ts";
 import type { AttemptEvents } from "./attempt-events.ts";
 import { answered, causeOf, causeWords, signalWords, skipWords, usd } from "./explain-words.ts";
 import type { AttemptStep } from "./explanation-schema.ts";
@@ -118,7 +119,7 @@ function confidenceStep({ attempt, job, escalation, task }: AttemptStory): Attem
   const signal = attempt.confidence_signal ?? "unknown";
   const applied = APPLIED_THRESHOLD.exec(attempt.detail)?.[1];
   const threshold = applied === undefined ? (task?.escalation.minConfidence ?? null) : Number(applied);
-  const shown = `confidence ${value.toFixed(2)} (${signalWords(signal)})`;
+  const shown = `confidence ${confidenceText(value, threshold)} (${signalWords(signal)})`;
   const against = threshold === null ? "" : ` min_confidence ${threshold} for task "${job.task}"`;
   let decision: "accepted" | "escalate" | "accepted_at_limit" | "not_compared";
   let text: string;
