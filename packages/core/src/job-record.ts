@@ -192,6 +192,8 @@ export interface MapReduceState {
   outputs: Array<string | null>;
   /** Part records (every round) whose attempts are in this job's history already. */
   merged: string[];
+  /** Each round's split as it was made (absent on records from before it was kept). */
+  rounds?: Array<{ round: number; parts: number; input_tokens: number; limit_tokens: number; at: string }>;
 }
 
 export interface PartOf {

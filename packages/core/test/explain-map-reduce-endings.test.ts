@@ -218,6 +218,33 @@ describe("explainJob: how a map-reduce job ends", () => {
     );
   });
 
+  it("tells the split as it was made when the record kept it, even after the config changed", () => {
+    const label = { round: 1, index: 1, total: 2 };
+    const parts = [1, 2].map((i) => [summaryAttempt(1, "fast/gpt-5.4-nano", 200, 400 + i, 0.9, 300)]);
+    const ids = [`${JOB_ID}-r1p1`, `${JOB_ID}-r1p2`];
+    const record = mapReduceJob(
+      {
+        attempts: parts.flatMap((p, i) => merged({ ...label, index: i + 1 }, i + 1, p)),
+        progress: { phase: "map", round: 1, chunks_done: 2, chunks_total: 2 },
+      },
+      {
+        phase: "map",
+        round: 1,
+        material: 0,
+        parts: ids.map((id, i) => ({ id, start: i * 3_000, end: (i + 1) * 3_000, tokens: 700 })),
+        outputs: ["s1", "s2"],
+        merged: ids,
+        rounds: [{ round: 1, parts: 2, input_tokens: 1_390, limit_tokens: 750, at: at(150) }],
+      },
+    );
+    const explanation = explain({ record, parts: partsMap(), task: SUMMARIZE });
+    const [split] = all(explanation, "split");
+    expect(split).toMatchObject({ round: 1, input_tokens: 1_390, limit_tokens: 750, parts: 2, at: at(150) });
+    expect(split?.text).toContain(
+      "the limit of one call when it was split, 750 tokens (tasks.summarize.map_reduce.chunk_tokens or a context window then; the config now gives 800)",
+    );
+  });
+
   it("tells a job cancelled in its map phase: the parts' late calls stay with their parts, the cancel comes last", () => {
     const { record } = failedPartJob();
     const late = summaryAttempt(1, "fast/gpt-5.4-nano", 210, 900, 0.9);

@@ -81,11 +81,28 @@ function limitOf(story: MapReduceStory): Pick<SplitStep, "limit_tokens" | "limit
   };
 }
 
+/** The limit as the round was split under it (kept in the record), where the record has it. */
+function limitWhenSplit(story: MapReduceStory, round: number): ReturnType<typeof limitOf> {
+  const now = limitOf(story);
+  const kept = story.record.map_reduce?.rounds?.find((facts) => facts.round === round);
+  if (!kept || kept.limit_tokens === now.limit_tokens) return now;
+  const chunkField = `tasks.${story.record.job.task}.map_reduce.chunk_tokens`;
+  return {
+    limit_tokens: kept.limit_tokens,
+    limited_by: null,
+    config_field: chunkField,
+    words: `the limit of one call when it was split, ${count(kept.limit_tokens)} tokens (${chunkField} or a context window then; the config now gives ${now.limit_tokens === null ? "none" : count(now.limit_tokens)})`,
+  };
+}
+
 function splitStep(story: MapReduceStory, round: RoundFacts, before: RoundFacts | undefined): SplitStep {
   const { record, task } = story;
-  const { words, ...limit } = limitOf(story);
+  const { words, ...limit } = limitWhenSplit(story, round.round);
   const maxLevels = task?.mapReduce?.maxLevels ?? null;
-  const inputTokens = round.round === 1 ? record.route.input_tokens : before ? summaryTokens(before) : null;
+  const kept = record.map_reduce?.rounds?.find((facts) => facts.round === round.round);
+  const inputTokens =
+    kept?.input_tokens ??
+    (round.round === 1 ? record.route.input_tokens : before ? summaryTokens(before) : null);
   const parts = `${round.total} parts`;
   let text: string;
   if (round.round === 1) {
@@ -122,8 +139,10 @@ function summaryTokens(round: RoundFacts): number | null {
   return total;
 }
 
-/** When the round's parts were stored (their records' creation), else when the first of them started. */
+/** When the round was split (kept in the record), else its parts' creation, else their first start. */
 function splitTime(record: JobRecord, round: RoundFacts): string {
+  const kept = record.map_reduce?.rounds?.find((facts) => facts.round === round.round);
+  if (kept) return kept.at;
   const times = round.parts.flatMap((part) => (part.stored ? [part.stored.record.job.created_at] : []));
   if (times.length === 0 && round.round === 1 && record.job.started_at) times.push(record.job.started_at);
   if (times.length === 0)

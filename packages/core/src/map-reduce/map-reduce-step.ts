@@ -21,7 +21,15 @@ export interface MapReduceDeps {
   /** A test's crash point (see `Failpoint`): after a round's parts are queued, before the job's record says so. */
   failpoint?: (name: "after-parts-queued") => void;
   /** Told when a round's parts are queued (for the log and the trace). */
-  onSplit?: (split: { round: number; parts: number; inputTokens: number; limitTokens: number }) => void;
+  onSplit?: (split: SplitFacts) => void;
+}
+
+/** One round's split: which round, into how many parts, of how many tokens, under which limit. */
+export interface SplitFacts {
+  round: number;
+  parts: number;
+  inputTokens: number;
+  limitTokens: number;
 }
 
 /**
@@ -68,13 +76,13 @@ export async function mapReduceStep(
       const plan = planParts(current.request.messages, limit, settings.overlapTokens);
       if (!plan) return { kind: "call" };
       if (plan.parts.length > settings.maxParts) return tooManyParts(plan.parts.length, settings.maxParts);
-      current = await startRound(deps, job, current, 1, plan.material, plan.parts);
-      deps.onSplit?.({
+      const split = {
         round: 1,
         parts: plan.parts.length,
         inputTokens: current.route.input_tokens,
         limitTokens: limit,
-      });
+      };
+      current = await startRound(deps, job, current, split, plan.material, plan.parts);
       if (await waitForParts(deps, job, token)) return { kind: "waiting" };
       continue;
     }
@@ -134,21 +142,21 @@ export async function mapReduceStep(
           )
         : undefined;
     if (again) {
-      current = await startRound(
-        deps,
-        job,
-        current,
-        state.round + 1,
-        state.material,
-        again.parts,
-        joinOutputs(outputs),
-      );
-      deps.onSplit?.({
+      const split = {
         round: state.round + 1,
         parts: again.parts.length,
         inputTokens: countMessageTokens(joined),
         limitTokens: limit,
-      });
+      };
+      current = await startRound(
+        deps,
+        job,
+        current,
+        split,
+        state.material,
+        again.parts,
+        joinOutputs(outputs),
+      );
       if (await waitForParts(deps, job, token)) return { kind: "waiting" };
       continue;
     }
@@ -161,12 +169,15 @@ export async function mapReduceStep(
   }
 }
 
-/** Stores the parts of a round and queues them under this job; the job's state says so after. */
+/**
+ * Stores the parts of a round and queues them under this job; the job's state says so after (with
+ * the round's facts, for its explanation), and `onSplit` is told.
+ */
 async function startRound(
   deps: MapReduceDeps,
   job: Job,
   record: JobRecord,
-  round: number,
+  split: SplitFacts,
   material: number,
   parts: readonly TextPart[],
   roundText?: string,
@@ -175,11 +186,19 @@ async function startRound(
     roundText === undefined
       ? record
       : withMessages(record, withMaterial(record.request.messages, material, roundText));
+  const round = split.round;
   const queued = await queueParts(deps, source, round, material, parts, parentOf(job));
   deps.failpoint?.("after-parts-queued");
   const at = deps.now().toISOString();
   const updated = await deps.store.update(record.job.id, (latest) => {
     if (TERMINAL_STATUSES.has(latest.job.status)) return undefined;
+    const facts = {
+      round,
+      parts: split.parts,
+      input_tokens: split.inputTokens,
+      limit_tokens: split.limitTokens,
+      at,
+    };
     const state: MapReduceState = {
       phase: "map",
       round,
@@ -187,6 +206,7 @@ async function startRound(
       parts: queued,
       outputs: queued.map(() => null),
       merged: latest.map_reduce?.merged ?? [],
+      rounds: [...(latest.map_reduce?.rounds ?? []).filter((earlier) => earlier.round < round), facts],
     };
     return {
       ...latest,
@@ -200,6 +220,7 @@ async function startRound(
     };
   });
   if (!updated) throw new Error(`job ${record.job.id} vanished while its parts were queued`);
+  deps.onSplit?.(split);
   if (updated.job.progress)
     void deps.events
       ?.publish(record.job.id, "status", {
