@@ -10,6 +10,7 @@ import {
   renameLines,
   summaryPaths,
 } from "./batch-input.ts";
+import { cancelNote } from "./cancel-note.ts";
 import type { CliContext } from "./cli-context.ts";
 import type { FlagValues } from "./command-line.ts";
 import { instantFlag, stringFlag } from "./command-line.ts";
@@ -123,12 +124,8 @@ export async function batchCancel(ctx: CliContext, [id = ""]: string[], flags: F
     return ExitCode.ok;
   }
   ctx.stdout.write(`${describe(batch, ctx)}\n`);
-  const stopping = batch.counts.queued + batch.counts.running;
-  if (batch.finished_at === null && stopping > 0) {
-    ctx.stderr.write(
-      `cancel requested; ${stopping} items still stopping.\n  follow: llmr batch status ${batch.id} --wait\n`,
-    );
-  }
+  const note = cancelNote(batch);
+  if (note) ctx.stderr.write(`${note}\n`);
   return ExitCode.ok;
 }
 
