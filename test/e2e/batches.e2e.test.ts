@@ -48,6 +48,29 @@ afterAll(async () => {
 
 const headers = { authorization: `Bearer ${API_KEY}` };
 
+/** Exactly one delivery, signed with the key's secret: the batch's `batch.completed` with its final object. */
+async function expectOneBatchCompleted(
+  deliveries: WebhookReceiver["received"],
+  id: string,
+  batch: PublicBatch | undefined,
+): Promise<void> {
+  const secrets = (await (await fetch(`${apiUrl}/v1/webhooks/secret`, { headers })).json()) as {
+    data: Array<{ secret: string }>;
+  };
+  expect(deliveries).toHaveLength(1);
+  const payload = new Webhook(secrets.data[0]?.secret ?? "").verify(
+    deliveries[0]?.body ?? "",
+    deliveries[0]?.headers ?? {},
+  ) as { type: string; data: PublicBatch };
+  expect(payload.type).toBe("batch.completed");
+  expect(payload.data).toMatchObject({
+    id,
+    status: "completed",
+    counts: batch?.counts,
+    cost_usd: batch?.cost_usd,
+  });
+}
+
 describe("a batch across processes", () => {
   it("is uploaded as NDJSON to the API, run by the worker, and announced once by a signed batch.completed", async () => {
     const hookUrl = receiver.url;
@@ -78,24 +101,7 @@ describe("a batch across processes", () => {
       "batch.results_end",
     ]);
 
-    const secrets = (await (await fetch(`${apiUrl}/v1/webhooks/secret`, { headers })).json()) as {
-      data: Array<{ secret: string }>;
-    };
-    expect(receiver.received).toHaveLength(1);
-    const payload = new Webhook(secrets.data[0]?.secret ?? "").verify(
-      receiver.received[0]?.body ?? "",
-      receiver.received[0]?.headers ?? {},
-    ) as {
-      type: string;
-      data: PublicBatch;
-    };
-    expect(payload.type).toBe("batch.completed");
-    expect(payload.data).toMatchObject({
-      id,
-      status: "completed",
-      counts: batch?.counts,
-      cost_usd: batch?.cost_usd,
-    });
+    await expectOneBatchCompleted(receiver.received, id, batch);
   });
 
   it("summarizes real documents: long meetings in parts (map-reduce), every item in order, one webhook", async () => {
@@ -169,24 +175,6 @@ describe("a batch across processes", () => {
       );
     }
 
-    const secrets = (await (await fetch(`${apiUrl}/v1/webhooks/secret`, { headers })).json()) as {
-      data: Array<{ secret: string }>;
-    };
-    const mine = receiver.received.slice(before);
-    expect(mine).toHaveLength(1);
-    const payload = new Webhook(secrets.data[0]?.secret ?? "").verify(
-      mine[0]?.body ?? "",
-      mine[0]?.headers ?? {},
-    ) as {
-      type: string;
-      data: PublicBatch;
-    };
-    expect(payload.type).toBe("batch.completed");
-    expect(payload.data).toMatchObject({
-      id,
-      status: "completed",
-      counts: batch?.counts,
-      cost_usd: batch?.cost_usd,
-    });
+    await expectOneBatchCompleted(receiver.received.slice(before), id, batch);
   });
 });

@@ -12,7 +12,7 @@ import {
 } from "@llmr/core";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import { redisFixture } from "@llmr/testing";
+import { redisFixture, sectionedReport } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, json, KEY_A, OPERATOR, startTestApi } from "./start-test-api.ts";
 
@@ -53,17 +53,6 @@ afterAll(async () => {
   await simulator.close();
 });
 
-/** A report of `count` paragraphs; `marked` puts a simulator marker in some of them. */
-function report(count: number, marked: Record<number, string> = {}): string {
-  return Array.from({ length: count }, (_, p) => {
-    const body = Array.from(
-      { length: 5 },
-      (_, s) => `Detail ${s} of section ${p} concerns the budget line ${p * 7 + s} and who signed off on it.`,
-    ).join(" ");
-    return `Section ${p} reports that milestone ${p} was reached on time. ${marked[p] ?? ""}${body}`;
-  }).join("\n\n");
-}
-
 async function summarize(input: string): Promise<PublicJob> {
   const created = await fetch(`${api.url}/v1/jobs`, {
     method: "POST",
@@ -92,7 +81,7 @@ const all = <K extends ExplainStep["kind"]>(explanation: JobExplanation, kind: K
 describe("GET /v1/admin/jobs/{id}/explain of a long input summarized in parts", () => {
   it("tells the split, the part that escalated on its own (from its record), and the call that combined them", async () => {
     const hard = `${simMarker({ difficulty: 0.8 })} `;
-    const job = await summarize(report(40, { 20: hard }));
+    const job = await summarize(sectionedReport(40, { 20: hard }));
     expect(job.status).toBe("succeeded");
     const total = job.attempts.find((a) => a.chunk)?.chunk?.total ?? 0;
     expect(total).toBeGreaterThan(2);
@@ -157,7 +146,7 @@ describe("GET /v1/admin/jobs/{id}/explain of a long input summarized in parts", 
 
   it("tells chunk_failed: the part that failed for good with its own error, not a retry of another part", async () => {
     const broken = `${simMarker({ fault: "400" })} `;
-    const job = await summarize(report(40, { 20: broken }));
+    const job = await summarize(sectionedReport(40, { 20: broken }));
     expect(job.status).toBe("failed");
     expect(job.error?.type).toBe("chunk_failed");
     const index = Number(job.error?.message.match(/^part (\d+)/)?.[1]);

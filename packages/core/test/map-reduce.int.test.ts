@@ -2,7 +2,7 @@ import type { RouterConfig } from "@llmr/config";
 import { countTokens } from "@llmr/routing";
 import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
-import { redisFixture } from "@llmr/testing";
+import { redisFixture, sectionedReport } from "@llmr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BatchStore } from "../src/batches/batch-store.ts";
 import { submitBatch } from "../src/batches/submit-batch.ts";
@@ -44,24 +44,13 @@ function start(mapReduce: Record<string, number>, deps: Parameters<typeof startT
   return router;
 }
 
-/** A report of `count` paragraphs, each opening with a sentence that names it. */
-function report(count: number, marked: Record<number, string> = {}): string {
-  return Array.from({ length: count }, (_, p) => {
-    const body = Array.from(
-      { length: 5 },
-      (_, s) => `Detail ${s} of section ${p} concerns the budget line ${p * 7 + s} and who signed off on it.`,
-    ).join(" ");
-    return `Section ${p} reports that milestone ${p} was reached on time. ${marked[p] ?? ""}${body}`;
-  }).join("\n\n");
-}
-
 const chunkAttempts = (job: PublicJob) => job.attempts.filter((attempt) => attempt.chunk);
 const ownAttempts = (job: PublicJob) => job.attempts.filter((attempt) => !attempt.chunk);
 
 describe("map-reduce of a long input", () => {
   it("summarizes each part as a child job, then combines their answers in one call; the job shows it all", async () => {
     const { submit, queues, config } = start({ chunk_tokens: 800, overlap_tokens: 60 });
-    const document = report(40);
+    const document = sectionedReport(40);
     const { queued, finished } = await submit({ task: "summarize", class: "batch", input: document });
     const job = await finished;
 
@@ -113,7 +102,7 @@ describe("map-reduce of a long input", () => {
 
   it("leaves an input that fits one call alone", async () => {
     const { submit } = start({ chunk_tokens: 800, overlap_tokens: 60 });
-    const job = await (await submit({ task: "summarize", input: report(3) })).finished;
+    const job = await (await submit({ task: "summarize", input: sectionedReport(3) })).finished;
     expect(job.status).toBe("succeeded");
     expect(job.progress).toBeUndefined();
     expect(job.attempts).toHaveLength(1);
@@ -122,7 +111,8 @@ describe("map-reduce of a long input", () => {
   it("escalates a weak part on its own; the job's history shows the part's escalation", async () => {
     const { submit } = start({ chunk_tokens: 800, overlap_tokens: 0 });
     const hard = `${simMarker({ difficulty: 0.8 })} `;
-    const job = await (await submit({ task: "summarize", input: report(40, { 20: hard }) })).finished;
+    const job = await (await submit({ task: "summarize", input: sectionedReport(40, { 20: hard }) }))
+      .finished;
     expect(job.status).toBe("succeeded");
     const escalated = chunkAttempts(job).filter((a) => a.outcome === "low_confidence");
     expect(escalated.length).toBeGreaterThanOrEqual(1);
@@ -137,7 +127,10 @@ describe("map-reduce of a long input", () => {
   it("fails the job when a part fails for good, naming the part; the other parts stop", async () => {
     const { submit, store } = start({ chunk_tokens: 800, overlap_tokens: 0 });
     const broken = `${simMarker({ fault: "400" })} `;
-    const { queued, finished } = await submit({ task: "summarize", input: report(40, { 20: broken }) });
+    const { queued, finished } = await submit({
+      task: "summarize",
+      input: sectionedReport(40, { 20: broken }),
+    });
     const job = await finished;
     expect(job.status).toBe("failed");
     expect(job.error?.type).toBe("chunk_failed");
@@ -152,7 +145,7 @@ describe("map-reduce of a long input", () => {
 
   it("summarizes the parts' summaries again while they are too long together (a second round)", async () => {
     const { submit } = start({ chunk_tokens: 300, overlap_tokens: 0, max_levels: 3 });
-    const job = await (await submit({ task: "summarize", input: report(60) })).finished;
+    const job = await (await submit({ task: "summarize", input: sectionedReport(60) })).finished;
     expect(job.status).toBe("succeeded");
     const rounds = new Set(chunkAttempts(job).map((a) => a.chunk?.round));
     expect(rounds.has(2)).toBe(true);
@@ -169,7 +162,7 @@ describe("map-reduce of a long input", () => {
     const { queued, finished } = await submit({
       task: "summarize",
       class: "batch",
-      input: report(40, marks),
+      input: sectionedReport(40, marks),
     });
     await expect
       .poll(async () => (await store.get(queued.id))?.record.job.progress?.chunks_total ?? 0)
@@ -225,7 +218,7 @@ describe("map-reduce of a long input", () => {
       options: { defaults: { task: "summarize" } },
       optionsWhere: "",
       entries: (async function* () {
-        yield { where: "items[0]", raw: { custom_id: "long", input: report(40, marks) } };
+        yield { where: "items[0]", raw: { custom_id: "long", input: sectionedReport(40, marks) } };
       })(),
     });
     const [item] = await batches.readItems(batch.id, 0, 1);

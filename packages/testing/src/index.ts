@@ -14,6 +14,7 @@ export { pingRedis, redisProcessId, sendRedisCommand, waitForRedis } from "./red
 export type { RedisServerOptions, RedisServerProcess } from "./redis-server-process.ts";
 export { EPHEMERAL_REDIS_ARGS, startRedisServer } from "./redis-server-process.ts";
 export { RedisUnavailableError } from "./redis-unavailable-error.ts";
+export { sectionedReport } from "./sectioned-report.ts";
 export { acquireSharedRedis } from "./shared-redis.ts";
 export type { RedisSource, StartedRedis, StartRedisOptions } from "./start-redis.ts";
 export { startRedis } from "./start-redis.ts";
