@@ -5,7 +5,7 @@ import type { RedisKeys } from "./redis-keys.ts";
 
 const PUBLISH_SCRIPT = readFileSync(new URL("./lua/publish-event-1.lua", import.meta.url), "utf8");
 /** A job's stream keeps its recent events; a job makes a handful, so this is never reached in practice. */
-const MAX_EVENTS_PER_JOB = 500;
+export const MAX_EVENTS_PER_JOB = 500;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {

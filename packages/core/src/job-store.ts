@@ -3,12 +3,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Result } from "ioredis";
 import type { BatchProgressOptions } from "./batches/batch-progress.ts";
 import { BatchProgress } from "./batches/batch-progress.ts";
+import type { JobEventType } from "./job-events.ts";
+import { MAX_EVENTS_PER_JOB } from "./job-events.ts";
 import type { JobRecord } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { RedisClient } from "./redis-connection.ts";
 import type { RedisKeys } from "./redis-keys.ts";
 
 const UPDATE_SCRIPT = readFileSync(new URL("./lua/update-record-1.lua", import.meta.url), "utf8");
+const CREATE_SCRIPT = readFileSync(new URL("./lua/create-record-2.lua", import.meta.url), "utf8");
 /**
  * Concurrent writers of one record are rare (a cancel racing a result). Losers of a round back off
  * for a random, growing moment so that even a burst of writers settles quickly instead of livelocking.
@@ -24,7 +27,25 @@ declare module "ioredis" {
       doc: string,
       ttlMs: string,
     ): Result<number, Context>;
+    llmrCreateRecord(
+      key: string,
+      eventsKey: string,
+      doc: string,
+      ttlMs: string,
+      eventType: string,
+      eventData: string,
+      channel: string,
+      jobId: string,
+      eventsTtlMs: string,
+      maxEvents: string,
+    ): Result<number, Context>;
   }
+}
+
+/** A job's first event, written with its record by {@link JobStore.create}. */
+export interface FirstJobEvent {
+  type: JobEventType;
+  data: unknown;
 }
 
 export interface StoredRecord {
@@ -62,17 +83,30 @@ export class JobStore {
     });
     // Idempotent: several stores may share one client.
     redis.defineCommand("llmrUpdateRecord", { numberOfKeys: 1, lua: UPDATE_SCRIPT });
+    redis.defineCommand("llmrCreateRecord", { numberOfKeys: 2, lua: CREATE_SCRIPT });
   }
 
-  /** Stores a new record; resolves only once Redis has it. */
-  async create(record: JobRecord): Promise<void> {
-    const version = await this.#redis.llmrUpdateRecord(
-      this.#keys.job(record.job.id),
-      "0",
+  /**
+   * Stores a new record; resolves only once Redis has it. With `options.event`, the job's first
+   * event goes to its event stream and channel in the same step, exactly as `JobEvents.publish`
+   * would write it (one Redis call instead of two on the submit path).
+   */
+  async create(record: JobRecord, options: { event?: FirstJobEvent } = {}): Promise<void> {
+    const id = record.job.id;
+    const event = options.event;
+    const created = await this.#redis.llmrCreateRecord(
+      this.#keys.job(id),
+      this.#keys.jobEvents(id),
       JSON.stringify(record),
       String(this.#ttlFor(record)),
+      event ? event.type : "",
+      event ? JSON.stringify(event.data) : "",
+      this.#keys.eventsChannel,
+      id,
+      String(this.#retentionMs),
+      String(MAX_EVENTS_PER_JOB),
     );
-    if (version < 0) throw new Error(`job ${record.job.id} already exists`);
+    if (created < 0) throw new Error(`job ${id} already exists`);
   }
 
   async get(jobId: string): Promise<StoredRecord | undefined> {
@@ -124,8 +158,9 @@ export class JobStore {
     if (stored?.record.job.batch_id) await this.#batches.report(stored.record, stored.version);
   }
 
+  /** Removes a record and its event stream (both under the job's hash tag). */
   async delete(jobId: string): Promise<void> {
-    await this.#redis.del(this.#keys.job(jobId));
+    await this.#redis.del(this.#keys.job(jobId), this.#keys.jobEvents(jobId));
   }
 
   /** Unfinished jobs never expire (they must not vanish from under a worker); finished ones do. */

@@ -15,7 +15,10 @@ export interface SubmitDeps {
   config: RouterConfig;
   store: JobStore;
   queues: TierQueues;
-  /** Where the job's `queued` event goes (optional: streams start from the record anyway). */
+  /**
+   * Where the job's `queued` event goes (optional: streams start from the record anyway). The
+   * store writes it with the record, in one Redis call, so it always precedes the worker's events.
+   */
   events?: JobEvents;
   now?: () => Date;
 }
@@ -45,21 +48,19 @@ async function storeAndQueue(deps: SubmitDeps, tenant: string, request: JobReque
     deadlineAt: new Date(now.getTime() + deps.config.jobs.deadlineSeconds[routed.class] * 1000),
   });
 
+  const queued = { status: "queued", tier: routed.initialTier.name, reason: routed.reason };
   try {
-    await deps.store.create(record);
+    await deps.store.create(record, deps.events ? { event: { type: "status", data: queued } } : {});
   } catch (error) {
     throw new StorageUnavailableError(undefined, { cause: error });
   }
   try {
     await deps.queues.add(routed.initialTier.name, routed.class, { job_id: id, hop: 1 });
   } catch (error) {
-    // Best effort: if Redis is gone this fails too, and the orphan record (status queued, never
-    // picked up) is harmless to others; the client got a 503 and will retry.
+    // Best effort (record and its queued event): if Redis is gone this fails too, and the orphan
+    // record (status queued, never picked up) is harmless to others; the client got a 503 and will retry.
     await deps.store.delete(id).catch(() => undefined);
     throw new StorageUnavailableError(undefined, { cause: error });
   }
-  await deps.events
-    ?.publish(id, "status", { status: "queued", tier: routed.initialTier.name, reason: routed.reason })
-    .catch(() => undefined);
   return record;
 }

@@ -5,6 +5,8 @@ import { newJobId } from "../src/ids.ts";
 import { JobEventHub } from "../src/job-event-hub.ts";
 import type { JobEventNotice } from "../src/job-events.ts";
 import { JobEvents } from "../src/job-events.ts";
+import type { JobRecord } from "../src/job-record.ts";
+import { JobStore } from "../src/job-store.ts";
 import type { RedisClient } from "../src/redis-connection.ts";
 import { createRedis, duplicateRedis, isCluster, waitForRedis } from "../src/redis-connection.ts";
 import { RedisKeys } from "../src/redis-keys.ts";
@@ -60,6 +62,27 @@ describe("createRedis on a Redis Cluster (REDIS_CLUSTER_NODES)", () => {
     );
     expect(holding.filter((count) => count > 0).length).toBe(3);
     await hub.close();
+  });
+
+  it("creates records with their first event in one script on whichever node holds the job", async () => {
+    const redis = connect("api");
+    expect(await waitForRedis(redis, 10_000)).toBe(true);
+    const keys = new RedisKeys("cluster-create");
+    const store = new JobStore(redis, keys, { retentionSeconds: 60 });
+    const events = new JobEvents(redis, keys, { retentionSeconds: 60 });
+    const ids = Array.from({ length: 24 }, () => newJobId());
+    // Only the id matters to the script (the record's shape is the store's callers' business).
+    const record = (id: string) => ({ job: { id, status: "queued" } }) as unknown as JobRecord;
+    await Promise.all(
+      ids.map((id) => store.create(record(id), { event: { type: "status", data: { status: "queued" } } })),
+    );
+    for (const id of ids)
+      expect((await events.history(id)).map((event) => event.data)).toEqual([{ status: "queued" }]);
+    if (!isCluster(redis)) return;
+    const holding = await Promise.all(
+      redis.nodes("master").map(async (node) => (await node.keys("cluster-create:job:*:events")).length),
+    );
+    expect(holding.filter((count) => count > 0).length).toBe(3);
   });
 
   it("checks noeviction on every node and names the one that would evict", async () => {
