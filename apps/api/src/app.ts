@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { RouterConfig } from "@llmr/config";
 import type {
   BatchCancelSweeps,
@@ -19,7 +18,6 @@ import {
 } from "@llmr/metrics";
 import type { WebhookDeliveries, WebhookSecrets } from "@llmr/webhooks";
 import express from "express";
-import { pinoHttp } from "pino-http";
 import { BULL_BOARD_PATH, bullBoardRouter } from "./admin/bull-board.ts";
 import { LOGOUT_PATH } from "./admin/login-page.ts";
 import { loginRouter } from "./admin/login-routes.ts";
@@ -33,6 +31,7 @@ import { errorHandler } from "./http/error-handler.ts";
 import { HttpError } from "./http/http-error.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { keyRateLimit } from "./http/rate-limit.ts";
+import { requestLogger } from "./http/request-logger.ts";
 import { traceRequests } from "./http/trace-requests.ts";
 import type { Logger } from "./logger.ts";
 import { httpMetrics } from "./metrics/http-metrics.ts";
@@ -65,8 +64,6 @@ export interface AppDeps {
   tracing?: boolean;
 }
 
-const REQUEST_ID = /^[\w.-]{1,128}$/;
-
 /** The express app: routes, auth, body limits, bull-board and the one error middleware. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -79,22 +76,10 @@ export function createApp(deps: AppDeps): express.Express {
   registerClusterGauges(registry, clusterStateFrom(deps.config, deps.queues, deps.gates));
   app.use(httpMetrics(metrics.httpDuration));
 
+  // Handlers' log lines carry just `reqId`; the full request is logged once, on completion.
   app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // Handlers' log lines carry just `reqId` (the full request is logged once, on completion).
-      quietReqLogger: true,
-      // Keep a caller's request id when it is sane, else make one; echo it back.
-      genReqId: (req, res) => {
-        const given = req.headers["x-request-id"];
-        const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
-      autoLogging: {
-        ignore: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics",
-      },
+    requestLogger(deps.logger, {
+      quiet: (req) => req.url === "/healthz" || req.url === "/readyz" || req.url === "/metrics",
     }),
   );
 
