@@ -52,27 +52,29 @@ describe("the checks catch a broken manifest", () => {
     [
       "a worker killed before its drain ends",
       (set) => {
-        const pod = deployment(set, "llmr-worker-fast").spec?.template.spec;
+        const pod = deployment(set, "llmr-worker-fast-interactive").spec?.template.spec;
         if (pod) pod.terminationGracePeriodSeconds = 30;
       },
-      /llmr-worker-fast: terminationGracePeriodSeconds 30 must exceed WORKER_SHUTDOWN_GRACE_MS/,
+      /llmr-worker-fast-interactive: terminationGracePeriodSeconds 30 must exceed WORKER_SHUTDOWN_GRACE_MS/,
     ],
     [
       "a drain shorter than an interactive call",
-      (set) => setEnv(set, "llmr-worker-capable", "WORKER_SHUTDOWN_GRACE_MS", "20000"),
+      (set) => setEnv(set, "llmr-worker-capable-interactive", "WORKER_SHUTDOWN_GRACE_MS", "20000"),
       /under tier capable's interactive hard limit 90000/,
     ],
     [
-      "a tier with no worker Deployment",
+      "a tier's interactive class with no worker Deployment",
       (set) => {
-        set.objects = set.objects.filter(({ doc }) => doc.metadata.name !== "llmr-worker-standard");
+        set.objects = set.objects.filter(
+          ({ doc }) => doc.metadata.name !== "llmr-worker-standard-interactive",
+        );
       },
       /tier standard \(interactive\): 0 worker Deployments run it/,
     ],
     [
       "a worker without WORKER_TIERS (it would run every tier)",
       (set) => {
-        const container = mainContainer(deployment(set, "llmr-worker-fast"));
+        const container = mainContainer(deployment(set, "llmr-worker-fast-interactive"));
         if (container) container.env = container.env?.filter((v) => v.name !== "WORKER_TIERS");
       },
       /set WORKER_TIERS/,
@@ -80,71 +82,72 @@ describe("the checks catch a broken manifest", () => {
     [
       "a worker without a vendor's key",
       (set) => {
-        const container = mainContainer(deployment(set, "llmr-worker-fast"));
+        const container = mainContainer(deployment(set, "llmr-worker-fast-interactive"));
         if (container) container.env = container.env?.filter((v) => v.name !== "ANTHROPIC_API_KEY");
       },
-      /llmr-worker-fast: the worker would not start: [\s\S]*ANTHROPIC_API_KEY is not set/,
+      /llmr-worker-fast-interactive: the worker would not start: [\s\S]*ANTHROPIC_API_KEY is not set/,
     ],
     [
       "a worker probe on a path the worker does not serve",
       (set) => {
-        const probe = mainContainer(deployment(set, "llmr-worker-fast"))?.readinessProbe?.httpGet;
+        const probe = mainContainer(deployment(set, "llmr-worker-fast-interactive"))?.readinessProbe?.httpGet;
         if (probe) probe.path = "/ready";
       },
-      /llmr-worker-fast: readinessProbe GETs \/ready, which the worker does not serve \(\/healthz, \/readyz, \/metrics\)/,
+      /llmr-worker-fast-interactive: readinessProbe GETs \/ready, which the worker does not serve \(\/healthz, \/readyz, \/metrics\)/,
     ],
     [
       "a worker liveness probe on /readyz (it would restart draining workers)",
       (set) => {
-        const probe = mainContainer(deployment(set, "llmr-worker-standard"))?.livenessProbe?.httpGet;
+        const probe = mainContainer(deployment(set, "llmr-worker-standard-interactive"))?.livenessProbe
+          ?.httpGet;
         if (probe) probe.path = "/readyz";
       },
-      /llmr-worker-standard: livenessProbe must GET \/healthz/,
+      /llmr-worker-standard-interactive: livenessProbe must GET \/healthz/,
     ],
     [
       "a worker probe on the API's port",
       (set) => {
-        const probe = mainContainer(deployment(set, "llmr-worker-fast"))?.livenessProbe?.httpGet;
+        const probe = mainContainer(deployment(set, "llmr-worker-fast-interactive"))?.livenessProbe?.httpGet;
         if (probe) probe.port = 8080;
       },
-      /llmr-worker-fast: livenessProbe port 8080 is not the worker's port 9464/,
+      /llmr-worker-fast-interactive: livenessProbe port 8080 is not the worker's port 9464/,
     ],
     [
       "a worker liveness probe that gives up after 10 s",
       (set) => {
-        const probe = mainContainer(deployment(set, "llmr-worker-capable"))?.livenessProbe;
+        const probe = mainContainer(deployment(set, "llmr-worker-capable-interactive"))?.livenessProbe;
         if (probe) probe.failureThreshold = 1;
       },
-      /llmr-worker-capable: livenessProbe restarts after 10 s without an answer/,
+      /llmr-worker-capable-interactive: livenessProbe restarts after 10 s without an answer/,
     ],
     [
       "the worker's HTTP server left on 127.0.0.1",
-      (set) => setEnv(set, "llmr-worker-fast", "WORKER_METRICS_HOST", "127.0.0.1"),
-      /llmr-worker-fast: WORKER_METRICS_HOST must be 0\.0\.0\.0/,
+      (set) => setEnv(set, "llmr-worker-fast-interactive", "WORKER_METRICS_HOST", "127.0.0.1"),
+      /llmr-worker-fast-interactive: WORKER_METRICS_HOST must be 0\.0\.0\.0/,
     ],
     [
       "a worker without WORKER_METRICS_PORT (nothing to probe)",
       (set) => {
-        const container = mainContainer(deployment(set, "llmr-worker-fast"));
+        const container = mainContainer(deployment(set, "llmr-worker-fast-interactive"));
         if (container) container.env = container.env?.filter((v) => v.name !== "WORKER_METRICS_PORT");
       },
-      /llmr-worker-fast: set WORKER_METRICS_PORT/,
+      /llmr-worker-fast-interactive: set WORKER_METRICS_PORT/,
     ],
     [
       "a worker without the operator token (every scrape 401)",
       (set) => {
-        const container = mainContainer(deployment(set, "llmr-worker-fast"));
+        const container = mainContainer(deployment(set, "llmr-worker-fast-interactive"));
         if (container) container.env = container.env?.filter((v) => v.name !== "LLMR_OPERATOR_TOKEN");
       },
-      /llmr-worker-fast: no LLMR_OPERATOR_TOKEN/,
+      /llmr-worker-fast-interactive: no LLMR_OPERATOR_TOKEN/,
     ],
     [
       "a worker metrics port renamed (Prometheus would find no target)",
       (set) => {
-        const port = mainContainer(deployment(set, "llmr-worker-standard"))?.ports?.[0];
+        const port = mainContainer(deployment(set, "llmr-worker-standard-interactive"))?.ports?.[0];
         if (port) port.name = "prom";
       },
-      /job llmr-worker: keeps ports \[\] of llmr-worker-standard, want exactly the one the worker serves metrics on \(9464\)/,
+      /job llmr-worker: keeps ports \[\] of llmr-worker-standard-interactive, want exactly the one the worker serves metrics on \(9464\)/,
     ],
     [
       "a Prometheus job that looks for the wrong pods",
@@ -153,12 +156,12 @@ describe("the checks catch a broken manifest", () => {
           ?.kubernetes_sd_configs?.[0]?.selectors?.[0];
         if (sd) sd.label = "app.kubernetes.io/name=llmr,app.kubernetes.io/component=workers";
       },
-      /job llmr-worker: its selector does not pick the pods of llmr-worker-fast/,
+      /job llmr-worker: its selector does not pick the pods of llmr-worker-fast-interactive/,
     ],
     [
       "replicas on an autoscaled Deployment",
       (set) => {
-        const spec = deployment(set, "llmr-worker-fast").spec;
+        const spec = deployment(set, "llmr-worker-fast-interactive").spec;
         if (spec) spec.replicas = 3;
       },
       /no spec\.replicas/,
@@ -166,7 +169,7 @@ describe("the checks catch a broken manifest", () => {
     [
       "a queue key without BullMQ's braces",
       (set) => {
-        const trigger = scaler(set, "llmr-worker-fast").spec.triggers[0];
+        const trigger = scaler(set, "llmr-worker-fast-interactive").spec.triggers[0];
         if (trigger) trigger.metadata.listName = "llmr:fast-interactive:wait";
       },
       /no trigger reads llmr:\{fast-interactive\}:wait/,
@@ -174,7 +177,7 @@ describe("the checks catch a broken manifest", () => {
     [
       "one trigger per list without the formula",
       (set) => {
-        const advanced = scaler(set, "llmr-worker-fast").spec.advanced;
+        const advanced = scaler(set, "llmr-worker-fast-interactive").spec.advanced;
         if (advanced) delete advanced.scalingModifiers;
       },
       /with interactive 16 running and 16 waiting \(16 per pod\) it asks for 1 pods, not 2/,
@@ -182,16 +185,16 @@ describe("the checks catch a broken manifest", () => {
     [
       "a formula that forgot a concurrency change",
       (set) => {
-        const modifiers = scaler(set, "llmr-worker-standard").spec.advanced?.scalingModifiers;
+        const modifiers = scaler(set, "llmr-worker-standard-interactive").spec.advanced?.scalingModifiers;
         if (modifiers) modifiers.formula = modifiers.formula?.replaceAll("/ 8", "/ 4");
       },
-      /llmr-worker-standard: with interactive 8 running and 0 waiting \(8 per pod\) it asks for 2 pods, not 1/,
+      /llmr-worker-standard-interactive: with interactive 8 running and 0 waiting \(8 per pod\) it asks for 2 pods, not 1/,
     ],
     [
       "a scale-down faster than a drain",
       (set) => {
-        const policy = scaler(set, "llmr-worker-capable").spec.advanced?.horizontalPodAutoscalerConfig
-          ?.behavior?.scaleDown?.policies?.[0];
+        const policy = scaler(set, "llmr-worker-capable-interactive").spec.advanced
+          ?.horizontalPodAutoscalerConfig?.behavior?.scaleDown?.policies?.[0];
         if (policy) policy.periodSeconds = 15;
       },
       /scale-down policies need periodSeconds ≥ the pods' drain \(110 s\)/,
@@ -199,16 +202,23 @@ describe("the checks catch a broken manifest", () => {
     [
       "a PodDisruptionBudget that forgot the tier label",
       (set) => {
-        const selector = find<IPodDisruptionBudget>(set, "PodDisruptionBudget", "llmr-worker-fast").spec
-          ?.selector;
+        const selector = find<IPodDisruptionBudget>(
+          set,
+          "PodDisruptionBudget",
+          "llmr-worker-fast-interactive",
+        ).spec?.selector;
         if (selector?.matchLabels) delete selector.matchLabels["llmr-tier"];
       },
-      /PodDisruptionBudget llmr-worker-fast: also selects llmr-worker-standard, llmr-worker-capable/,
+      /PodDisruptionBudget llmr-worker-fast-interactive: also selects llmr-worker-standard-interactive, llmr-worker-capable-interactive/,
     ],
     [
       "a PodDisruptionBudget that blocks every drain",
       (set) => {
-        const spec = find<IPodDisruptionBudget>(set, "PodDisruptionBudget", "llmr-worker-capable").spec;
+        const spec = find<IPodDisruptionBudget>(
+          set,
+          "PodDisruptionBudget",
+          "llmr-worker-capable-interactive",
+        ).spec;
         if (spec) {
           delete spec.maxUnavailable;
           spec.minAvailable = 1;
@@ -227,7 +237,7 @@ describe("the checks catch a broken manifest", () => {
     [
       "a root pod",
       (set) => {
-        const context = deployment(set, "llmr-worker-fast").spec?.template.spec?.securityContext;
+        const context = deployment(set, "llmr-worker-fast-interactive").spec?.template.spec?.securityContext;
         if (context) delete context.runAsUser;
       },
       /runAsUser must be a non-zero number/,

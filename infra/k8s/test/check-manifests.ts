@@ -4,6 +4,7 @@ import { prometheusProblems } from "./prometheus-checks.ts";
 import { scalerProblems } from "./scaler-checks.ts";
 import { schemaProblems } from "./schema-problems.ts";
 import { configProblems, workerProblems } from "./worker-checks.ts";
+import { workerClassProblems } from "./worker-class-checks.ts";
 import { workerProbeProblems } from "./worker-probe-checks.ts";
 import {
   deploymentProblems,
@@ -30,6 +31,7 @@ export function checkManifests(set: ManifestSet): string[] {
     ...apiProblems(set),
     ...configProblems(set),
     ...workerProblems(set),
+    ...workerClassProblems(set),
     ...workerProbeProblems(set),
     ...prometheusProblems(set),
     ...scalerProblems(set),

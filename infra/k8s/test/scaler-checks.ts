@@ -8,6 +8,7 @@ import { objectsOfKind } from "./manifest-set.ts";
 import { resolveRouterConfig, routerConfigText } from "./repo-facts.ts";
 import type { TriggerMeaning } from "./scaler-demand.ts";
 import { demandProblems } from "./scaler-demand.ts";
+import { windowGateProblems } from "./scaler-window.ts";
 import type { WorkerRole } from "./worker-checks.ts";
 import { workerRoles } from "./worker-checks.ts";
 import { deploymentName, templateValues } from "./workload-helpers.ts";
@@ -27,7 +28,9 @@ export function queueListKey(
 
 /**
  * Each worker Deployment has one ScaledObject whose triggers read exactly its queues' real keys,
- * and whose formula asks for the pods the work needs; scale-down lets every drain finish.
+ * and whose formula asks for the pods the work needs (batch pods: only while batches.window is
+ * open, when the config has one); interactive pods never scale to zero; scale-down lets every
+ * drain finish.
  */
 export function scalerProblems(set: ManifestSet): string[] {
   const problems: string[] = [];
@@ -95,8 +98,11 @@ function oneScalerProblems(
         expected.set(queueListKey(config, tierName, jobClass, list), { jobClass, list, concurrency });
     }
   }
+  const window = windowGateProblems(name, scaler, role, config);
+  problems.push(...window.problems);
   const seen = new Map<string, TriggerMeaning>();
-  for (const trigger of scaler.spec.triggers) {
+  // The cron gate of batches.window, if any, was checked just above.
+  for (const trigger of scaler.spec.triggers.filter((candidate) => candidate.type !== "cron")) {
     const listName = trigger.metadata.listName ?? "";
     if (trigger.type !== "redis")
       problems.push(`${name}: trigger ${trigger.name} is ${trigger.type}, not redis`);
@@ -114,10 +120,12 @@ function oneScalerProblems(
     if (![...scaler.spec.triggers].some((trigger) => trigger.metadata.listName === key))
       problems.push(`${name}: no trigger reads ${key}`);
   }
-  problems.push(...demandProblems(name, scaler, seen));
+  // A broken gate would only add noise to the demand cases: fix it first.
+  if (window.problems.length === 0) problems.push(...demandProblems(name, scaler, seen, window.gate));
   const min = scaler.spec.minReplicaCount ?? 0;
-  // From zero, the first interactive job would wait for KEDA's poll and a pod start.
-  if (min < 1) problems.push(`${name}: minReplicaCount ${min}; keep at least one worker per tier`);
+  // From zero, the first interactive job would wait for KEDA's poll and a pod start; a batch job can.
+  if (min < 1 && role.classes.includes("interactive"))
+    problems.push(`${name}: minReplicaCount ${min}; keep at least one interactive worker per tier`);
   if ((scaler.spec.maxReplicaCount ?? 100) < min)
     problems.push(`${name}: maxReplicaCount under minReplicaCount`);
   const drainSeconds = role.deployment.spec?.template.spec?.terminationGracePeriodSeconds ?? 30;

@@ -114,8 +114,12 @@ export function workerProblems(set: ManifestSet): string[] {
     for (const tierName of role.tiers) {
       const tier = config.tiers.find((candidate) => candidate.name === tierName);
       if (!tier) problems.push(`${name}: WORKER_TIERS names "${tierName}", which config/router.yaml lacks`);
-      // Our choice: an interactive call in flight at SIGTERM may always run to its hard limit.
-      else if (role.shutdownGraceMs < tier.timeLimits.interactive.hardMs)
+      // Our choice: an interactive call in flight at SIGTERM may always run to its hard limit. A
+      // batch call past the grace is re-queued instead: batch pods need not wait out 15-minute calls.
+      else if (
+        role.classes.includes("interactive") &&
+        role.shutdownGraceMs < tier.timeLimits.interactive.hardMs
+      )
         problems.push(
           `${name}: WORKER_SHUTDOWN_GRACE_MS ${role.shutdownGraceMs} is under tier ${tierName}'s interactive hard limit ${tier.timeLimits.interactive.hardMs}`,
         );

@@ -12,6 +12,7 @@ import {
   deployments,
   mainContainer,
   podLabels,
+  quantityMiB,
   scriptOf,
   selects,
 } from "./workload-helpers.ts";
@@ -76,6 +77,7 @@ export function deploymentProblems(set: ManifestSet): string[] {
       const { requests, limits } = container.resources ?? {};
       if (!requests?.cpu || !requests.memory || !limits?.memory)
         problems.push(`${where}: needs cpu and memory requests and a memory limit`);
+      else problems.push(...heapProblems(where, container.env ?? [], limits.memory));
       const image = container.image?.split(/[:@]/)[0] ?? "";
       if (!imageNames.has(image))
         problems.push(`${where}: image "${image}" has no entry in kustomization images`);
@@ -87,6 +89,33 @@ export function deploymentProblems(set: ManifestSet): string[] {
       );
   }
   return problems;
+}
+
+/** Room the process needs beside V8's old space (new space, code, buffers, native modules). */
+const HEAP_SHARE_OF_LIMIT = 0.8;
+
+/**
+ * A Node process's heap cap (`--max-old-space-size`) sits under its memory limit with room to
+ * spare: V8 then collects (or fails with a heap error naming the cause) before the kernel's OOM
+ * kill, which cuts every call in flight without a word. Resizing one (a class's pods get more
+ * memory) must move the other.
+ */
+function heapProblems(
+  where: string,
+  env: { name: string; value?: string }[],
+  limit: string | number,
+): string[] {
+  const options = env.find((variable) => variable.name === "NODE_OPTIONS")?.value ?? "";
+  const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(options)?.[1] ?? Number.NaN);
+  const limitMiB = quantityMiB(limit);
+  if (limitMiB === undefined) return [`${where}: memory limit ${limit} is no quantity these checks read`];
+  if (Number.isNaN(heapMiB))
+    return [`${where}: set NODE_OPTIONS --max-old-space-size under the memory limit (${limitMiB} MiB)`];
+  if (heapMiB > limitMiB * HEAP_SHARE_OF_LIMIT)
+    return [
+      `${where}: --max-old-space-size=${heapMiB} leaves too little of the ${limitMiB} MiB memory limit (at most ${limitMiB * HEAP_SHARE_OF_LIMIT})`,
+    ];
+  return [];
 }
 
 /** Every Secret and ConfigMap a pod refers to exists, with the keys it reads. */

@@ -76,3 +76,21 @@ export function templateValues(set: ManifestSet): Record<string, string> {
   const secret = set.secretTemplate.doc as unknown as ISecret;
   return { ...secret.stringData };
 }
+
+const QUANTITY_BYTES: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+};
+
+/** A Kubernetes memory quantity (`512Mi`, `1Gi`, `1G`) in MiB; undefined when unreadable. */
+export function quantityMiB(quantity: string | number | undefined): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(|k|M|G|Ki|Mi|Gi)$/.exec(String(quantity ?? ""));
+  const unit = QUANTITY_BYTES[match?.[2] ?? "?"];
+  if (!match?.[1] || unit === undefined) return undefined;
+  return (Number(match[1]) * unit) / 2 ** 20;
+}
