@@ -26,6 +26,7 @@ const batch: PublicBatch = {
   not_before: null,
   complete_by: "2026-01-15T05:00:00.000Z",
   started_at: "2026-01-15T01:00:00.000Z",
+  cancel_requested_at: null,
   window: null,
   estimate: {
     remaining: 82,

@@ -13,7 +13,15 @@ export function createLogger(level: string, name: string, options: { traceFields
     name,
     level,
     redact: {
-      paths: ["*.apiKey", "*.api_key", "*.authorization", "*.headers.authorization"],
+      paths: [
+        "apiKey",
+        "api_key",
+        "authorization",
+        "*.apiKey",
+        "*.api_key",
+        "*.authorization",
+        "*.headers.authorization",
+      ],
       censor: "[redacted]",
     },
     ...(options.traceFields ? { mixin: traceLogFields } : {}),
