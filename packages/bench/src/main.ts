@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [--quick] [--cpu-prof] [--only=worker-overhead,api-enqueue]`: runs the scenarios,
- * prints a table and writes results/<date>.json, results/latest.json and results/latest.md.
+ * prints a table and writes results/<date>.json; a full run also results/latest.json and latest.md
+ * (a `--only` or `--quick` run is written as results/<date>-partial.json and leaves them alone).
  */
 
 import { fileURLToPath } from "node:url";
@@ -35,6 +36,6 @@ const header = ["scenario", "figure", "baseline", "ours", "ours/base", "added"];
 const rows = [header, ...tableRows(report)];
 const widths = header.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  "));
-console.log(
-  `\n${report.durationSeconds} s; written ${writeReport(RESULTS_DIR, report)} and latest.{json,md}`,
-);
+// Only a full run replaces latest.{json,md} (the README's figures); `--only` or `--quick` runs are kept apart.
+const written = writeReport(RESULTS_DIR, report, { full: only === undefined && !values.quick });
+console.log(`\n${report.durationSeconds} s; written ${written.join(", ")}`);

@@ -72,13 +72,20 @@ function figureRatioKey(figure: string): string {
   return figure.replace(/(Ms|MiB)$/, "");
 }
 
-/** Writes `<date>.json`, `latest.json` and `latest.md` to `dir`; returns the dated file's path. */
-export function writeReport(dir: string, report: BenchReport): string {
+/**
+ * Writes the run to `dir` as `<date>.json`; a full run (every scenario, not `--quick`) also
+ * becomes `latest.json` and `latest.md`, which the README links, so a partial or quick run never
+ * replaces the full figures (it is named `<date>-partial.json`). Returns the paths written.
+ */
+export function writeReport(dir: string, report: BenchReport, options: { full: boolean }): string[] {
   mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  const dated = join(dir, `${report.startedAt.replace(/[:.]/g, "-")}.json`);
+  const stamp = report.startedAt.replace(/[:.]/g, "-");
+  const dated = join(dir, options.full ? `${stamp}.json` : `${stamp}-partial.json`);
   writeFileSync(dated, json);
-  writeFileSync(join(dir, "latest.json"), json);
-  writeFileSync(join(dir, "latest.md"), toMarkdown(report));
-  return dated;
+  if (!options.full) return [dated];
+  const latest = [join(dir, "latest.json"), join(dir, "latest.md")];
+  writeFileSync(latest[0] ?? "", json);
+  writeFileSync(latest[1] ?? "", toMarkdown(report));
+  return [dated, ...latest];
 }
