@@ -14,6 +14,8 @@ export interface JobObject {
   result?: { output_text: string; output_json: unknown } | null;
   cost_usd: number;
   error: { type: string; message: string } | null;
+  /** A long input summarized in parts (map-reduce); absent otherwise and from older servers. */
+  progress?: { phase: "map" | "reduce"; round: number; chunks_done: number; chunks_total: number };
 }
 
 export interface BatchCounts {

@@ -8,8 +8,11 @@ import { stringFlag } from "./command-line.ts";
 import { ExitCode, InterruptedError, isTransient, UsageError } from "./exit-codes.ts";
 import { formatUsd } from "./progress-line.ts";
 
-/** Seconds each long poll may hold (the API's maximum is 60). */
-const LONG_POLL_S = 30;
+/**
+ * Seconds each long poll may hold (the API's maximum is 60). The answer still comes the moment the
+ * job finishes; a short hold lets a job summarizing a long input in parts say how far it is.
+ */
+const LONG_POLL_S = 5;
 
 /** `llmr jobs submit`: prints the job id, or with --wait the answer. */
 export async function jobsSubmit(ctx: CliContext, _args: string[], flags: FlagValues): Promise<number> {
@@ -50,14 +53,21 @@ export async function jobsWait(ctx: CliContext, [id = ""]: string[], flags: Flag
   return printOutcome(ctx, await waitForJob(ctx, id), flags);
 }
 
-/** Long-polls `GET /v1/jobs/{id}?wait=30` until the job is finished, riding out short outages. */
+/**
+ * Long-polls `GET /v1/jobs/{id}?wait=5` until the job is finished, riding out short outages. For a
+ * job summarizing a long input in parts, each change of its progress is one line on stderr.
+ */
 async function waitForJob(ctx: CliContext, id: string): Promise<JobObject> {
   let failures = 0;
+  let told = "";
   for (;;) {
     try {
       const job = await ctx.client.getJob(id, LONG_POLL_S);
       failures = 0;
       if (TERMINAL_JOB_STATUSES.has(job.status)) return job;
+      const note = job.progress ? progressNote(job.progress) : "";
+      if (note && note !== told) ctx.stderr.write(`${note}\n`);
+      told = note || told;
     } catch (error) {
       if (error instanceof InterruptedError) {
         throw new InterruptedError(
@@ -69,6 +79,13 @@ async function waitForJob(ctx: CliContext, id: string): Promise<JobObject> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
+}
+
+/** How far a job summarizing a long input in parts is, in words. */
+export function progressNote(progress: NonNullable<JobObject["progress"]>): string {
+  if (progress.phase === "reduce") return `combining the summaries of ${progress.chunks_total} parts`;
+  const round = progress.round > 1 ? ` (round ${progress.round}: summaries of summaries)` : "";
+  return `summarizing in parts: ${progress.chunks_done}/${progress.chunks_total} done${round}`;
 }
 
 /** Succeeded: the answer on stdout (exit 0); failed: the error on stderr (1); cancelled: 5. */

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findFreePort, REPO_ROOT, redisFixture } from "@llmr/testing";
+import { simMarker } from "@llmr/simulator";
+import { findFreePort, REPO_ROOT, redisFixture, sectionedReport } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliStack } from "./cli-stack.ts";
 import { LLMR_BIN, runLlmr, sampleDocument, startCliStack } from "./cli-stack.ts";
@@ -186,6 +187,20 @@ describe("llmr batch submit <folder> --task summarize --wait, against the API, w
     expect(waited.stdout.trim().length).toBeGreaterThan(0);
     const got = await runLlmr(["jobs", "get", id], env);
     expect(JSON.parse(got.stdout)).toMatchObject({ id, object: "job", status: "succeeded", class: "batch" });
+  });
+
+  it("jobs submit --wait on a long document says how far its parts are, then prints the combined summary", async () => {
+    // About 7,000 tokens (over the shipped chunk_tokens of 6,000): two parts, each call 6 s, longer
+    // than one long poll (5 s), so the wait sees the parts under way.
+    const file = join(mkdtempSync(join(tmpdir(), "llmr-cli-long-")), "long.txt");
+    const slow = Object.fromEntries(
+      Array.from({ length: 70 }, (_, i) => [i, `${simMarker({ latency_ms: 6_000 })} `]),
+    );
+    writeFileSync(file, sectionedReport(70, slow));
+    const run = await runLlmr(["jobs", "submit", "--file", file, "--task", "summarize", "--wait"], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^(summarizing in parts: [0-2]\/2 done|combining the summaries of 2 parts)$/m);
+    expect(run.stdout).toMatch(/^Section 0 reports that milestone 0 was reached on time\./);
   });
 
   it("jobs submit --wait prints the answer; API and usage errors have their exit codes", async () => {
