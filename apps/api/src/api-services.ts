@@ -71,7 +71,10 @@ export function createApiServices(
       onError: (error) => onConnectionError(asError(error), "batch counts"),
     },
   });
-  const events = new JobEvents(redis, keys, retention);
+  const events = new JobEvents(redis, keys, {
+    ...retention,
+    eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
+  });
   const cancelSweeps = new BatchCancelSweeps(
     { store, batches, queues, events },
     { onError: (error) => onConnectionError(asError(error), "batch cancel") },

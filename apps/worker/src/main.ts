@@ -113,7 +113,10 @@ const store = new JobStore(redis, keys, {
     onReported: (batchId) => batchTracks.watch(batchId),
   },
 });
-const events = new JobEvents(redis, keys, { retentionSeconds: config.jobs.retentionSeconds });
+const events = new JobEvents(redis, keys, {
+  retentionSeconds: config.jobs.retentionSeconds,
+  eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
+});
 const queues = new TierQueues(redis, config, {
   onError: (error, queue) => logger.warn({ err: error, queue }, "queue connection error"),
 });

@@ -145,7 +145,10 @@ function startRouterWorker(redisUrl: string, config: RouterConfig): JobSystem {
       queues,
       gates: createDispatchGates(connection, config),
       providers: new ProviderPool(config),
-      events: new JobEvents(connection, keys, retention),
+      events: new JobEvents(connection, keys, {
+        ...retention,
+        eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
+      }),
       // Emitted once the finished record is stored: the result is then visible through the API.
       onEvent: (event) => {
         if (event.type === "finished") completions.finish(event.jobId, event.job.status === "succeeded");

@@ -14,6 +14,9 @@ import type {
 import type { RouterConfigDocument } from "./schema.ts";
 import { BUILT_IN_CHECKS } from "./schema.ts";
 
+/** A finished job's event stream stays this long unless `jobs.events_retention_s` says otherwise (1 day). */
+const DEFAULT_EVENTS_RETENTION_S = 86_400;
+
 type ProviderDoc = RouterConfigDocument["providers"][string];
 
 export interface ResolveOptions {
@@ -204,6 +207,13 @@ export function resolveConfig(
       },
     };
   });
+  if (doc.jobs.events_retention_s !== undefined && doc.jobs.events_retention_s > doc.jobs.retention_s) {
+    // A stream outliving its record would answer for a job that GET /v1/jobs/{id} no longer knows.
+    issues.push({
+      path: "jobs.events_retention_s",
+      message: `must be at most jobs.retention_s (${doc.jobs.retention_s}), got ${doc.jobs.events_retention_s}`,
+    });
+  }
   if (!tasks.has(doc.jobs.default_task)) {
     issues.push({ path: "jobs.default_task", message: `unknown task "${doc.jobs.default_task}"` });
   }
@@ -233,6 +243,9 @@ export function resolveConfig(
         fallbackToNextTier: doc.jobs.fallback_to_next_tier,
         deadlineSeconds: { interactive: doc.jobs.deadline_s.interactive, batch: doc.jobs.deadline_s.batch },
         retentionSeconds: doc.jobs.retention_s,
+        // Unset, it follows a retention shortened below a day rather than refusing that config.
+        eventsRetentionSeconds:
+          doc.jobs.events_retention_s ?? Math.min(DEFAULT_EVENTS_RETENTION_S, doc.jobs.retention_s),
       },
       batches: {
         // Both times were checked by the schema.

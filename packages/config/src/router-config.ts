@@ -133,6 +133,8 @@ export interface RouterConfig {
     fallbackToNextTier: boolean;
     deadlineSeconds: Record<JobClass, number>;
     retentionSeconds: number;
+    /** How long a finished job's event stream stays (at most `retentionSeconds`). */
+    eventsRetentionSeconds: number;
   };
   batches: {
     /** Batch-class work starts only inside this daily window; undefined: at any time. */

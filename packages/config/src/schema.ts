@@ -452,6 +452,14 @@ export const RouterConfigSchema = z
           .positive()
           .default(604_800)
           .describe("How long a finished job's record stays readable, in seconds."),
+        events_retention_s: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            "How long a finished job's event stream (`GET /v1/jobs/{id}/events` replay, `Last-Event-ID` resume, the explain view's per-run details) stays, in seconds; at most `retention_s`. Absent: 86400 (1 day), or `retention_s` when that is shorter. After it, the event stream of a finished job sends only its final `job` event, read from the record.",
+          ),
       })
       .default({
         default_task: "chat",

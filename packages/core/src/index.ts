@@ -66,7 +66,7 @@ export { loadJobParts } from "./explain/load-job-parts.ts";
 export type { StoredPart } from "./explain/map-reduce-parts.ts";
 export { BATCH_ID_PATTERN, JOB_ID_PATTERN, newBatchId, newJobId } from "./ids.ts";
 export { JobEventHub } from "./job-event-hub.ts";
-export type { JobEvent, JobEventNotice, JobEventType } from "./job-events.ts";
+export type { JobEvent, JobEventNotice, JobEventsOptions, JobEventType } from "./job-events.ts";
 export { isAfter, JobEvents } from "./job-events.ts";
 export { AttemptSchema, ErrorEnvelopeSchema, JobObjectSchema } from "./job-object-schema.ts";
 export type {

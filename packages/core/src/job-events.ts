@@ -3,7 +3,7 @@ import type { Result } from "ioredis";
 import type { RedisClient } from "./redis-connection.ts";
 import type { RedisKeys } from "./redis-keys.ts";
 
-const PUBLISH_SCRIPT = readFileSync(new URL("./lua/publish-event-1.lua", import.meta.url), "utf8");
+const PUBLISH_SCRIPT = readFileSync(new URL("./lua/publish-event-2.lua", import.meta.url), "utf8");
 /** A job's stream keeps its recent events; a job makes a handful, so this is never reached in practice. */
 export const MAX_EVENTS_PER_JOB = 500;
 
@@ -11,18 +11,32 @@ declare module "ioredis" {
   interface RedisCommander<Context> {
     llmrPublishEvent(
       key: string,
+      recordKey: string,
       channel: string,
       jobId: string,
       type: string,
       data: string,
       ttlMs: string,
       maxLen: string,
+      finishedTtlMs: string,
     ): Result<string, Context>;
   }
 }
 
 /** What happened to a job, as `GET /v1/jobs/{id}/events` streams it. */
 export type JobEventType = "status" | "attempt" | "slow" | "escalated" | "job";
+
+/** Options of {@link JobEvents}. */
+export interface JobEventsOptions {
+  /** How long a running job's stream lives after its latest event, in seconds (the record's retention). */
+  retentionSeconds: number;
+  /**
+   * How long a finished job's stream stays, in seconds (at most `retentionSeconds`): live streams
+   * and `Last-Event-ID` resumes need it shortly after the end; the record outlives it.
+   * @defaultValue `retentionSeconds`
+   */
+  eventsRetentionSeconds?: number;
+}
 
 export interface JobEvent {
   /** The stream id: increasing, usable as the SSE `id` and `Last-Event-ID`. */
@@ -48,12 +62,15 @@ export class JobEvents {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #ttlMs: number;
+  readonly #finishedTtlMs: number;
 
-  constructor(redis: RedisClient, keys: RedisKeys, options: { retentionSeconds: number }) {
+  constructor(redis: RedisClient, keys: RedisKeys, options: JobEventsOptions) {
     this.#redis = redis;
     this.#keys = keys;
     this.#ttlMs = options.retentionSeconds * 1000;
-    redis.defineCommand("llmrPublishEvent", { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
+    this.#finishedTtlMs =
+      Math.min(options.eventsRetentionSeconds ?? options.retentionSeconds, options.retentionSeconds) * 1000;
+    redis.defineCommand("llmrPublishEvent", { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
   }
 
   /** The pub/sub channel of this router's job events. */
@@ -61,15 +78,21 @@ export class JobEvents {
     return this.#keys.eventsChannel;
   }
 
+  /**
+   * Appends the event. Once the job has finished (this is its `job` event, or its record is
+   * finished or gone) the stream's TTL drops to the events retention, and never grows back.
+   */
   async publish(jobId: string, type: JobEventType, data: unknown): Promise<string> {
     return this.#redis.llmrPublishEvent(
       this.#keys.jobEvents(jobId),
+      this.#keys.job(jobId),
       this.#keys.eventsChannel,
       jobId,
       type,
       JSON.stringify(data),
       String(this.#ttlMs),
       String(MAX_EVENTS_PER_JOB),
+      String(this.#finishedTtlMs),
     );
   }
 

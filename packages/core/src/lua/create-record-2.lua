@@ -2,7 +2,7 @@
   Creates a job record (version 1) and, when an event is given, appends the job's first event to
   its event stream and announces it, all in one step. Submitting a job then costs one script call
   for both (the API's enqueue path is bound by CPU per call), and no reader ever sees the record
-  without its first event. The announcement is the one publish-event-1.lua makes.
+  without its first event. The announcement is the one publish-event-2.lua makes.
 
   KEYS[1] job record key
   KEYS[2] the job's event stream (same hash tag as the record)
