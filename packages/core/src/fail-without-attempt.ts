@@ -1,6 +1,6 @@
 import type { JobRecord } from "./job-record.ts";
 import { TERMINAL_STATUSES } from "./job-record.ts";
-import type { ProcessorDeps } from "./process-job.ts";
+import type { ProcessorDeps } from "./processor/processor-deps.ts";
 
 /**
  * Ends a job that cannot be served at all (no deployment will ever take it), with the reason.

@@ -5,7 +5,7 @@ import { DelayedError, RateLimitError, WaitingChildrenError, WaitingError } from
 import { RequestValidationError } from "./errors/request-validation-error.ts";
 import { RetryLaterError } from "./errors/retry-later-error.ts";
 import type { Attempt, AttemptOutcome, JobRecord } from "./job-record.ts";
-import type { ProcessorEvent } from "./process-job.ts";
+import type { ProcessorEvent } from "./processor/processor-event.ts";
 
 /**
  * The spans of a job's way through the router, through `@opentelemetry/api` only: like any library,

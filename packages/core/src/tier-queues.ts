@@ -2,7 +2,7 @@ import type { JobClass, RouterConfig } from "@llmr/config";
 import { JOB_CLASSES } from "@llmr/config";
 import { inSpan, traceMetadata } from "@llmr/tracing";
 import { SpanKind } from "@opentelemetry/api";
-import type { JobsOptions } from "bullmq";
+import type { Job, JobsOptions } from "bullmq";
 import { Queue } from "bullmq";
 import { z } from "zod";
 import { tracer } from "./job-tracing.ts";
@@ -26,6 +26,11 @@ export interface ParentJob {
   id: string;
   /** The parent's qualified queue name (`<prefix>:<queue>`, BullMQ's `job.queueQualifiedName`). */
   queue: string;
+}
+
+/** A part's BullMQ job reports to its parent: a later hop of the part must, too. */
+export function parentOf(job: Job): ParentJob | undefined {
+  return job.parent?.id ? { id: job.parent.id, queue: job.parent.queueKey } : undefined;
 }
 
 /** BullMQ's name for the backoff strategy the worker registers (see `routerBackoffStrategy`). */
