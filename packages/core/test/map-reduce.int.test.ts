@@ -248,4 +248,44 @@ describe("map-reduce of a long input", () => {
     expect(calls).toBeLessThanOrEqual(4);
     await expect.poll(async () => (await store.get(jobId))?.record.job.attempts.length).toBe(calls);
   });
+
+  it("a part that fails without a call (its deadline passed) is reported as a part, not as a job", async () => {
+    const config: RouterConfig = routerTestConfig({
+      simulatorUrl: simulator.url,
+      keyPrefix: redis.uniquePrefix(),
+      edit: (doc) => {
+        const tasks = doc.tasks as Record<string, Record<string, unknown>>;
+        if (tasks.summarize) tasks.summarize.map_reduce = { chunk_tokens: 800, overlap_tokens: 0 };
+        doc.jobs = { ...doc.jobs, deadline_s: { interactive: 2, batch: 86_400 } };
+        // One part at a time: the later parts are still queued when the job's 2 s are up.
+        const fast = doc.tiers[0] as { concurrency?: Record<string, number> };
+        fast.concurrency = { interactive: 1, batch: 1 };
+      },
+    });
+    router = startTestRouter(redis.connect(), config);
+    const slow = `${simMarker({ latency_ms: 1_500 })} `;
+    const marks = Object.fromEntries(Array.from({ length: 40 }, (_, p) => [p, slow]));
+    const { queued, finished } = await router.submit({
+      task: "summarize",
+      input: sectionedReport(40, marks),
+    });
+    const job = await finished;
+    expect(job.status).toBe("failed");
+    const partEnds = () =>
+      (router?.events ?? []).filter(
+        (event) => event.type === "finished" && event.jobId.startsWith(`${queued.id}-`),
+      );
+    await expect
+      .poll(() =>
+        partEnds().some(
+          (event) => event.type === "finished" && event.job.error?.type === "deadline_exceeded",
+        ),
+      )
+      .toBe(true);
+    for (const event of partEnds()) expect(event).toMatchObject({ partOf: queued.id });
+    const jobEnds = (router?.events ?? []).filter(
+      (event) => event.type === "finished" && !("partOf" in event && event.partOf),
+    );
+    expect(jobEnds.map((event) => event.type === "finished" && event.jobId)).toEqual([queued.id]);
+  });
 });

@@ -2,12 +2,12 @@ import type { Span } from "@opentelemetry/api";
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import { cancelBatchItem } from "../batches/cancel-batch-item.ts";
-import { failWithoutAttempt } from "../fail-without-attempt.ts";
 import type { JobRecord } from "../job-record.ts";
 import { TERMINAL_STATUSES } from "../job-record.ts";
 import { cancelParts } from "../map-reduce/cancel-parts.ts";
 import { mergePart, wakeParent } from "../map-reduce/merge-part.ts";
 import { parentOf, QueuePayloadSchema } from "../tier-queues.ts";
+import { failRun } from "./fail-run.ts";
 import type { ProcessorContext } from "./processor-context.ts";
 
 /** Whether a run goes on to its call, or what it ended with before that. */
@@ -102,9 +102,7 @@ export async function checkRun(ctx: ProcessorContext, job: Job, span: Span): Pro
     const message = record.job.batch_id
       ? `the job did not finish by its deadline, ${record.deadline_at} (${seconds} s for batch jobs from when they may start, or the batch's complete_by if earlier)`
       : `the job did not finish within its deadline (${seconds} s for ${record.job.class} jobs)`;
-    const failed = await failWithoutAttempt(deps, record, { type: "deadline_exceeded", message }, now());
-    if (failed) emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job, transitioned: true });
-    throw new UnrecoverableError(message);
+    return failRun(ctx, jobId, record, { type: "deadline_exceeded", message });
   }
   return { kind: "go", jobId, record, deadlineAt };
 }

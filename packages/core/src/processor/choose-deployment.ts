@@ -1,10 +1,10 @@
 import type { ResolvedDeployment } from "@llmr/config";
 import type { Job } from "bullmq";
-import { DelayedError, RateLimitError, UnrecoverableError } from "bullmq";
-import { failWithoutAttempt } from "../fail-without-attempt.ts";
+import { DelayedError, RateLimitError } from "bullmq";
 import type { JobRecord } from "../job-record.ts";
 import type { Selection } from "../select-deployment.ts";
 import { selectDeployment } from "../select-deployment.ts";
+import { failRun } from "./fail-run.ts";
 import type { RunPlan } from "./prepare-run.ts";
 import type { ProcessorContext } from "./processor-context.ts";
 
@@ -42,7 +42,7 @@ export async function chooseDeployment(
   record: JobRecord,
   plan: RunPlan,
 ): Promise<ChosenDeployment> {
-  const { deps, emit, now } = ctx;
+  const { deps, emit } = ctx;
   const { tier, working, deployments } = plan;
   // Each BullMQ try of this hop starts at the tier's next deployment (the fallback within a tier),
   // skipping deployments whose breaker is open or whose shared budget is spent.
@@ -62,10 +62,7 @@ export async function chooseDeployment(
   if (selection.kind === "wait") {
     if (!Number.isFinite(selection.waitMs)) {
       const message = `no deployment of tier "${tier.name}" can ever take this call: ${selection.skipped.join("; ")}`;
-      const failed = await failWithoutAttempt(deps, record, { type: "no_capacity", message }, now());
-      if (failed)
-        emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job, transitioned: true });
-      throw new UnrecoverableError(message);
+      return failRun(ctx, jobId, record, { type: "no_capacity", message });
     }
     emit({
       type: "waiting",

@@ -2,9 +2,9 @@ import type { ResolvedDeployment, ResolvedTask, ResolvedTier, RouterConfig } fro
 import type { Job } from "bullmq";
 import { DelayedError, UnrecoverableError, WaitingChildrenError } from "bullmq";
 import { deploymentsFor } from "../deployments-for.ts";
-import { failWithoutAttempt } from "../fail-without-attempt.ts";
 import type { JobRecord } from "../job-record.ts";
 import { mapReduceStep } from "../map-reduce/map-reduce-step.ts";
+import { failRun } from "./fail-run.ts";
 import type { ProcessorContext } from "./processor-context.ts";
 
 /** What a run's call is for: the job's task and tier, the record it works from and the tier's deployments. */
@@ -41,12 +41,7 @@ export async function prepareRun(
     const step = await mapReduceStep({ ...deps, now, onSplit }, job, token, record, task, tier);
     if (step.kind === "waiting") throw new WaitingChildrenError();
     if (step.kind === "later") throw new DelayedError();
-    if (step.kind === "failed") {
-      const failed = await failWithoutAttempt(deps, record, step.error, now());
-      if (failed)
-        emit({ type: "finished", jobId, tenant: record.tenant, job: failed.job, transitioned: true });
-      throw new UnrecoverableError(step.error.message);
-    }
+    if (step.kind === "failed") return failRun(ctx, jobId, record, step.error);
     if (step.kind === "reduce") working = step.record;
   }
   const deployments = deploymentsFor(tier, working.route);
