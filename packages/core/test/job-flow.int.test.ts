@@ -3,6 +3,8 @@ import type { RunningSimulator } from "@llmr/simulator";
 import { simMarker, startSimulator } from "@llmr/simulator";
 import { redisFixture } from "@llmr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { JobEvents } from "../src/job-events.ts";
+import { RedisKeys } from "../src/redis-keys.ts";
 import { routerTestConfig } from "./router-test-config.ts";
 import { startTestRouter } from "./test-router.ts";
 
@@ -17,6 +19,7 @@ afterAll(async () => {
 });
 
 /** A router over its own Redis prefix: queues, store and running workers, and a way to await a job. */
+/** The router on its own key prefix; its jobs' events go to `events` (read back with `history`). */
 function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"], env?: Record<string, string>) {
   const config: RouterConfig = routerTestConfig({
     simulatorUrl: simulator.url,
@@ -24,7 +27,12 @@ function startRouter(edit?: Parameters<typeof routerTestConfig>[0]["edit"], env?
     ...(edit ? { edit } : {}),
     ...(env ? { env } : {}),
   });
-  return startTestRouter(redis.connect(), config);
+  const connection = redis.connect();
+  const events = new JobEvents(connection, new RedisKeys(config.redis.keyPrefix), { retentionSeconds: 60 });
+  return {
+    ...startTestRouter(connection, config, { deps: { events } }),
+    history: (id: string) => events.history(id),
+  };
 }
 
 let router: ReturnType<typeof startRouter> | undefined;
@@ -208,5 +216,11 @@ describe("a job through the tier queue and worker", () => {
     );
     expect(job.result?.model).toBe("claude-haiku-4-5");
     await expect.poll(() => simulator.stats().aborted_by_client).toBeGreaterThan(abortedBefore);
+    // Both calls reach the job's event stream as attempts, in number order (the aborted one too).
+    const attempts = (await router.history(job.id)).filter((event) => event.type === "attempt");
+    expect(attempts.map((event) => (event.data as { n: number; outcome: string }).outcome)).toEqual([
+      "cancelled",
+      "succeeded",
+    ]);
   });
 });

@@ -77,8 +77,11 @@ export async function finishRun(ctx: ProcessorContext, end: RunEnd): Promise<str
     });
   }
   emitAttempt(ctx, jobId, record, attempt, { recorded: wrote, retryInMs, firstByteMs: firstByteOf(call) });
-  if (updated?.job.attempts.some((a) => a.n === attempt.n && a.started_at === attempt.started_at)) {
-    publish(jobId, "attempt", attempt);
+  // Both calls of a hedge are attempts: the stream gets each that the record holds, in number order.
+  const made = (otherAttempt ? [otherAttempt, attempt] : [attempt]).sort((a, b) => a.n - b.n);
+  for (const one of made) {
+    if (updated?.job.attempts.some((a) => a.n === one.n && a.started_at === one.started_at))
+      publish(jobId, "attempt", one);
   }
 
   if (shutdownAbort && updated?.job.status === "queued") {
