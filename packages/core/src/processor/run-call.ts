@@ -81,7 +81,7 @@ export async function runCall(
     softMs,
     now,
     onSoftLimit: () => {
-      const elapsedMs = Date.now() - startedAt.getTime();
+      const elapsedMs = now().getTime() - startedAt.getTime();
       emit({
         type: "slow",
         jobId,
