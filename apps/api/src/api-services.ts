@@ -49,7 +49,10 @@ export function createApiServices(
   onBatchRecovered: (batch: RecoveredBatch) => void = () => undefined,
 ): ApiServices {
   const keys = new RedisKeys(config.redis.keyPrefix);
-  const retention = { retentionSeconds: config.jobs.retentionSeconds };
+  const retention = {
+    retentionSeconds: config.jobs.retentionSeconds,
+    eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
+  };
   const subscriber = duplicateRedis(redis);
   subscriber.on("error", (error: Error) => onConnectionError(error, "event subscriber"));
   const hub = new JobEventHub(subscriber, keys.eventsChannel);
@@ -71,10 +74,7 @@ export function createApiServices(
       onError: (error) => onConnectionError(asError(error), "batch counts"),
     },
   });
-  const events = new JobEvents(redis, keys, {
-    ...retention,
-    eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
-  });
+  const events = new JobEvents(redis, keys, retention);
   const cancelSweeps = new BatchCancelSweeps(
     { store, batches, queues, events },
     { onError: (error) => onConnectionError(asError(error), "batch cancel") },

@@ -106,6 +106,7 @@ const batchTracks = new BatchTrackMonitor(redis, keys, batches, {
 });
 const store = new JobStore(redis, keys, {
   retentionSeconds: config.jobs.retentionSeconds,
+  eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
   // A batch finishes where its last item does, usually here: its batch.completed webhook is queued then.
   batches: {
     onFinished: (batchId) => notifyBatchFinished(batchId),

@@ -133,7 +133,10 @@ function startBareWorker(
 function startRouterWorker(redisUrl: string, config: RouterConfig): JobSystem {
   const connection = createRedis(redisUrl, "worker", "llmr-bench-router");
   const keys = new RedisKeys(config.redis.keyPrefix);
-  const retention = { retentionSeconds: config.jobs.retentionSeconds };
+  const retention = {
+    retentionSeconds: config.jobs.retentionSeconds,
+    eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
+  };
   const store = new JobStore(connection, keys, retention);
   const queues = new TierQueues(connection, config);
   const completions = new Completions();
@@ -145,10 +148,7 @@ function startRouterWorker(redisUrl: string, config: RouterConfig): JobSystem {
       queues,
       gates: createDispatchGates(connection, config),
       providers: new ProviderPool(config),
-      events: new JobEvents(connection, keys, {
-        ...retention,
-        eventsRetentionSeconds: config.jobs.eventsRetentionSeconds,
-      }),
+      events: new JobEvents(connection, keys, retention),
       // Emitted once the finished record is stored: the result is then visible through the API.
       onEvent: (event) => {
         if (event.type === "finished") completions.finish(event.jobId, event.job.status === "succeeded");

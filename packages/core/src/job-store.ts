@@ -10,7 +10,7 @@ import { TERMINAL_STATUSES } from "./job-record.ts";
 import type { RedisClient } from "./redis-connection.ts";
 import type { RedisKeys } from "./redis-keys.ts";
 
-const UPDATE_SCRIPT = readFileSync(new URL("./lua/update-record-1.lua", import.meta.url), "utf8");
+const UPDATE_SCRIPT = readFileSync(new URL("./lua/update-record-2.lua", import.meta.url), "utf8");
 const CREATE_SCRIPT = readFileSync(new URL("./lua/create-record-2.lua", import.meta.url), "utf8");
 /**
  * Concurrent writers of one record are rare (a cancel racing a result). Losers of a round back off
@@ -23,9 +23,11 @@ declare module "ioredis" {
   interface RedisCommander<Context> {
     llmrUpdateRecord(
       key: string,
+      eventsKey: string,
       expectedVersion: string,
       doc: string,
       ttlMs: string,
+      finishedEventsTtlMs: string,
     ): Result<number, Context>;
     llmrCreateRecord(
       key: string,
@@ -57,6 +59,12 @@ export interface StoredRecord {
 export interface JobStoreOptions {
   /** How long a finished job (and a finished batch) stays readable, in seconds. */
   retentionSeconds: number;
+  /**
+   * How long a finished job's event stream stays, in seconds: a write that finishes a job shortens
+   * its stream to this (as `JobEvents` does with the final event), at most `retentionSeconds`.
+   * @defaultValue `retentionSeconds`
+   */
+  eventsRetentionSeconds?: number;
   /** What this process does when a batch finishes (its webhook), and with failed count updates. */
   batches?: Omit<BatchProgressOptions, "retentionSeconds">;
 }
@@ -71,18 +79,21 @@ export class JobStore {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #retentionMs: number;
+  readonly #eventsRetentionMs: number;
   readonly #batches: BatchProgress;
 
   constructor(redis: RedisClient, keys: RedisKeys, options: JobStoreOptions) {
     this.#redis = redis;
     this.#keys = keys;
     this.#retentionMs = options.retentionSeconds * 1000;
+    this.#eventsRetentionMs =
+      Math.min(options.eventsRetentionSeconds ?? options.retentionSeconds, options.retentionSeconds) * 1000;
     this.#batches = new BatchProgress(redis, keys, {
       ...options.batches,
       retentionSeconds: options.retentionSeconds,
     });
     // Idempotent: several stores may share one client.
-    redis.defineCommand("llmrUpdateRecord", { numberOfKeys: 1, lua: UPDATE_SCRIPT });
+    redis.defineCommand("llmrUpdateRecord", { numberOfKeys: 2, lua: UPDATE_SCRIPT });
     redis.defineCommand("llmrCreateRecord", { numberOfKeys: 2, lua: CREATE_SCRIPT });
   }
 
@@ -103,7 +114,8 @@ export class JobStore {
       event ? JSON.stringify(event.data) : "",
       this.#keys.eventsChannel,
       id,
-      String(this.#retentionMs),
+      // A record stored finished already keeps its stream only as long as a finished job's.
+      String(this.#ttlFor(record) > 0 ? this.#eventsRetentionMs : this.#retentionMs),
       String(MAX_EVENTS_PER_JOB),
     );
     if (created < 0) throw new Error(`job ${id} already exists`);
@@ -130,9 +142,11 @@ export class JobStore {
       if (!next) return stored.record;
       const version = await this.#redis.llmrUpdateRecord(
         this.#keys.job(jobId),
+        this.#keys.jobEvents(jobId),
         String(stored.version),
         JSON.stringify(next),
         String(this.#ttlFor(next)),
+        String(this.#eventsRetentionMs),
       );
       if (version >= 0) {
         const before = stored.record.job;

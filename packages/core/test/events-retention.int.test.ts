@@ -4,8 +4,10 @@ import { redisFixture } from "@llmr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JobEvents } from "../src/job-events.ts";
 import { JobRequestSchema } from "../src/job-request.ts";
+import { JobStore } from "../src/job-store.ts";
 import { RedisKeys } from "../src/redis-keys.ts";
 import { submitJob } from "../src/submit-job.ts";
+import { TierQueues } from "../src/tier-queues.ts";
 import { routerTestConfig } from "./router-test-config.ts";
 import { startTestRouter } from "./test-router.ts";
 
@@ -87,6 +89,37 @@ describe("event stream retention", () => {
     // Nor for a job whose record is gone.
     await events.publish("gone", "status", { status: "succeeded" });
     expect(await connection.pttl(keys.jobEvents("gone"))).toEqual(about(EVENTS_RETENTION_S));
+  });
+
+  it("a record write that finishes the job shortens its stream, without any final event", async () => {
+    // As a map-reduce part cancelled while queued: its record ends, nobody publishes a `job` event.
+    const connection = redis.connect();
+    const config = routerTestConfig({ simulatorUrl: simulator.url, keyPrefix: redis.uniquePrefix() });
+    const keys = new RedisKeys(config.redis.keyPrefix);
+    const retention = { retentionSeconds: RETENTION_S, eventsRetentionSeconds: EVENTS_RETENTION_S };
+    const store = new JobStore(connection, keys, retention);
+    const events = new JobEvents(connection, keys, retention);
+    const queues = new TierQueues(connection, config);
+    try {
+      const { job } = await submitJob(
+        { config, store, queues, events },
+        "tenant-a",
+        JobRequestSchema.parse({ input: "Explain tides briefly." }),
+      );
+      expect(await connection.pttl(keys.jobEvents(job.id))).toEqual(about(RETENTION_S));
+      expect(await connection.pttl(keys.job(job.id))).toBe(-1);
+      await store.update(job.id, (record) => ({ ...record, job: { ...record.job, status: "cancelled" } }));
+      expect(await connection.pttl(keys.jobEvents(job.id))).toEqual(about(EVENTS_RETENTION_S));
+      expect(await connection.pttl(keys.job(job.id))).toEqual(about(RETENTION_S));
+      // A later write of the finished record leaves a shorter stream TTL alone.
+      await connection.pexpire(keys.jobEvents(job.id), 5_000);
+      await store.update(job.id, (record) => ({ ...record, job: { ...record.job, metadata: { n: "2" } } }));
+      expect(await connection.pttl(keys.jobEvents(job.id))).toEqual(
+        expect.toSatisfy((ms: number) => ms > 0 && ms <= 5_000),
+      );
+    } finally {
+      await queues.close();
+    }
   });
 
   it("without eventsRetentionSeconds, a finished job's stream keeps the full retention (as before)", async () => {

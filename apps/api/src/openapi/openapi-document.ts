@@ -111,7 +111,8 @@ export function openApiDocument(serverUrl?: string): Json {
               in: "header",
               required: false,
               schema: { type: "string" },
-              description: "Resume after this event.",
+              description:
+                "Resume after this event. Once a finished job's events have expired (`jobs.events_retention_s`), the stream sends only its final `job` event, from the job's record.",
             },
           ],
           responses: {
