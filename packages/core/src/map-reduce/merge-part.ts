@@ -77,6 +77,17 @@ export function progressOf(state: MapReduceState): JobProgress {
 }
 
 /**
+ * Everything a finished part owes its job: its attempts and answer merged (`mergePart`) and, on a
+ * Redis Cluster, the job woken (`wakeParent`). A no-op for a record that is not a finished part.
+ */
+export async function settlePart(
+  deps: { store: JobStore; events?: JobEvents; queues: TierQueues },
+  part: JobRecord,
+): Promise<void> {
+  await wakeParent(deps.queues, await mergePart(deps, part), part);
+}
+
+/**
  * Without flows (a Redis Cluster) a map-reduce job polls its parts from BullMQ's delayed set: the
  * part that completes its round, or fails, brings the job's next look forward to now.
  */

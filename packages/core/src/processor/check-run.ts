@@ -4,10 +4,9 @@ import { UnrecoverableError } from "bullmq";
 import { cancelBatchItem } from "../batches/cancel-batch-item.ts";
 import type { JobRecord } from "../job-record.ts";
 import { TERMINAL_STATUSES } from "../job-record.ts";
-import { cancelParts } from "../map-reduce/cancel-parts.ts";
-import { mergePart, wakeParent } from "../map-reduce/merge-part.ts";
+import { settlePart } from "../map-reduce/merge-part.ts";
 import { parentOf, QueuePayloadSchema } from "../tier-queues.ts";
-import { failRun } from "./fail-run.ts";
+import { endedWithoutCall, failRun } from "./fail-run.ts";
 import type { ProcessorContext } from "./processor-context.ts";
 
 /** Whether a run goes on to its call, or what it ended with before that. */
@@ -42,7 +41,7 @@ export async function checkRun(ctx: ProcessorContext, job: Job, span: Span): Pro
   const { record } = stored;
   if (TERMINAL_STATUSES.has(record.job.status)) {
     // A part of a map-reduce job: make sure the job has it (cancelled parts too: their calls cost).
-    if (record.part_of) await wakeParent(deps.queues, await mergePart(deps, record), record);
+    await settlePart(deps, record);
     // Run again after the job finished: the worker that finished it may have died before its
     // webhook was queued. `onFinished` must be idempotent, so notifying again is safe.
     if (record.job.status !== "cancelled" && deps.onFinished) {
@@ -80,18 +79,7 @@ export async function checkRun(ctx: ProcessorContext, job: Job, span: Span): Pro
     // before then is cancelled here, so a cancelled batch stops calling providers at once. A
     // part of an item's long input stops too, and an item summarized in parts stops its parts.
     const cancelled = await cancelBatchItem(deps, record, now());
-    if (cancelled) {
-      emit({
-        type: "finished",
-        jobId,
-        tenant: record.tenant,
-        job: cancelled.job,
-        transitioned: true,
-        ...(cancelled.part_of ? { partOf: cancelled.part_of.job_id } : {}),
-      });
-      if (cancelled.part_of) await wakeParent(deps.queues, await mergePart(deps, cancelled), cancelled);
-      if (cancelled.map_reduce) await cancelParts(deps, cancelled);
-    }
+    if (cancelled) await endedWithoutCall(ctx, jobId, cancelled);
     return { kind: "stop", outcome: "skipped" };
   }
 

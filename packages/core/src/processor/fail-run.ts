@@ -2,8 +2,9 @@ import { UnrecoverableError } from "bullmq";
 import { failWithoutAttempt } from "../fail-without-attempt.ts";
 import type { JobError, JobRecord } from "../job-record.ts";
 import { cancelParts } from "../map-reduce/cancel-parts.ts";
-import { mergePart, wakeParent } from "../map-reduce/merge-part.ts";
+import { settlePart } from "../map-reduce/merge-part.ts";
 import type { ProcessorContext } from "./processor-context.ts";
+import { finishedEvent } from "./processor-context.ts";
 
 /**
  * Ends a run whose job cannot go on (its deadline passed, no deployment can ever take it, a part
@@ -17,19 +18,21 @@ export async function failRun(
   record: JobRecord,
   error: JobError,
 ): Promise<never> {
-  const { deps } = ctx;
-  const failed = await failWithoutAttempt(deps, record, error, ctx.now());
-  if (failed) {
-    ctx.emit({
-      type: "finished",
-      jobId,
-      tenant: record.tenant,
-      job: failed.job,
-      transitioned: true,
-      ...(failed.part_of ? { partOf: failed.part_of.job_id } : {}),
-    });
-    if (failed.part_of) await wakeParent(deps.queues, await mergePart(deps, failed), failed);
-    if (failed.map_reduce) await cancelParts(deps, failed);
-  }
+  const failed = await failWithoutAttempt(ctx.deps, record, error, ctx.now());
+  if (failed) await endedWithoutCall(ctx, jobId, failed);
   throw new UnrecoverableError(error.message);
+}
+
+/**
+ * After this run's write made the job final without a call (failed, or cancelled with its batch):
+ * the app hears of it once, a part's job learns of it, and a job's own unfinished parts stop.
+ */
+export async function endedWithoutCall(
+  ctx: ProcessorContext,
+  jobId: string,
+  ended: JobRecord,
+): Promise<void> {
+  ctx.emit(finishedEvent(jobId, ended, true));
+  await settlePart(ctx.deps, ended);
+  if (ended.map_reduce) await cancelParts(ctx.deps, ended);
 }

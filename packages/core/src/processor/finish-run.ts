@@ -6,13 +6,13 @@ import { RetryLaterError } from "../errors/retry-later-error.ts";
 import type { JobRecord } from "../job-record.ts";
 import { TERMINAL_STATUSES } from "../job-record.ts";
 import type { Verdict } from "../judge-answer.ts";
-import { mergePart, wakeParent } from "../map-reduce/merge-part.ts";
+import { settlePart } from "../map-reduce/merge-part.ts";
 import { recordAttempt } from "../record-attempt.ts";
 import { parentOf } from "../tier-queues.ts";
 import type { CallAttempts } from "./call-attempts.ts";
 import type { NextStep } from "./next-step.ts";
 import type { ProcessorContext } from "./processor-context.ts";
-import { emitAttempt } from "./processor-context.ts";
+import { emitAttempt, finishedEvent } from "./processor-context.ts";
 import type { CallRun } from "./run-call.ts";
 
 /** Everything a run's end needs: its BullMQ job, the record it first read, and how its call went. */
@@ -119,16 +119,9 @@ export async function finishRun(ctx: ProcessorContext, end: RunEnd): Promise<str
     return "escalated";
   }
   if (updated && TERMINAL_STATUSES.has(updated.job.status)) {
-    emit({
-      type: "finished",
-      jobId,
-      tenant: record.tenant,
-      job: updated.job,
-      transitioned,
-      ...(updated.part_of ? { partOf: updated.part_of.job_id } : {}),
-    });
+    emit(finishedEvent(jobId, updated, transitioned));
     publish(jobId, "job", updated.job);
-    if (updated.part_of) await wakeParent(deps.queues, await mergePart(deps, updated), updated);
+    await settlePart(deps, updated);
     deps.failpoint?.("after-finish-recorded");
     if (deps.onFinished && updated.job.status !== "cancelled") {
       await deps.onFinished(updated).catch((error: unknown) => {

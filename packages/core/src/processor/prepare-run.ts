@@ -3,6 +3,7 @@ import type { Job } from "bullmq";
 import { DelayedError, UnrecoverableError, WaitingChildrenError } from "bullmq";
 import { deploymentsFor } from "../deployments-for.ts";
 import type { JobRecord } from "../job-record.ts";
+import type { SplitFacts } from "../map-reduce/map-reduce-step.ts";
 import { mapReduceStep } from "../map-reduce/map-reduce-step.ts";
 import { failRun } from "./fail-run.ts";
 import type { ProcessorContext } from "./processor-context.ts";
@@ -36,8 +37,7 @@ export async function prepareRun(
   // then combines their answers (`working` carries those messages; the stored request is kept).
   let working = record;
   if (task.mapReduce && !record.part_of) {
-    const onSplit = (split: { round: number; parts: number; inputTokens: number; limitTokens: number }) =>
-      emit({ type: "split", jobId, tenant: record.tenant, ...split });
+    const onSplit = (split: SplitFacts) => emit({ type: "split", jobId, tenant: record.tenant, ...split });
     const step = await mapReduceStep({ ...deps, now, onSplit }, job, token, record, task, tier);
     if (step.kind === "waiting") throw new WaitingChildrenError();
     if (step.kind === "later") throw new DelayedError();

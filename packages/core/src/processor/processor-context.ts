@@ -48,6 +48,18 @@ export function createProcessorContext(deps: ProcessorDeps): ProcessorContext {
   return { deps, now, emit, publish, registryFor };
 }
 
+/** The `finished` event of a write that made `record` final; a map-reduce part is told as a part. */
+export function finishedEvent(jobId: string, record: JobRecord, transitioned: boolean): ProcessorEvent {
+  return {
+    type: "finished",
+    jobId,
+    tenant: record.tenant,
+    job: record.job,
+    transitioned,
+    ...(record.part_of ? { partOf: record.part_of.job_id } : {}),
+  };
+}
+
 /** Reports an attempt of the job's history to the app (once per write that recorded it). */
 export function emitAttempt(
   ctx: ProcessorContext,

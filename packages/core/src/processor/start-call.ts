@@ -3,7 +3,7 @@ import type { Job } from "bullmq";
 import type { Attempt, InFlightCall, JobRecord } from "../job-record.ts";
 import { TERMINAL_STATUSES } from "../job-record.ts";
 import { interruptedAttempt } from "../job-transitions.ts";
-import { mergePart, wakeParent } from "../map-reduce/merge-part.ts";
+import { settlePart } from "../map-reduce/merge-part.ts";
 import type { ChosenDeployment } from "./choose-deployment.ts";
 import type { ProcessorContext } from "./processor-context.ts";
 import { emitAttempt } from "./processor-context.ts";
@@ -68,8 +68,7 @@ export async function startCall(
   if (!running || TERMINAL_STATUSES.has(running.job.status) || running.hop !== record.hop) {
     // Cancelled (or moved on) between this run's first read and now: no call. A part's job
     // learns of it (its cancelled part is its to see).
-    if (running?.part_of && TERMINAL_STATUSES.has(running.job.status))
-      await wakeParent(deps.queues, await mergePart(deps, running), running);
+    if (running) await settlePart(deps, running);
     emit({ type: "skipped", jobId, reason: `${running ? running.job.status : "gone"} before its call` });
     return { kind: "stop", outcome: "skipped" };
   }
