@@ -1,4 +1,8 @@
+import { expect } from "vitest";
 import type { TaskPolicy } from "../src/explain/explain-attempt.ts";
+import { explainJob } from "../src/explain/explain-job.ts";
+import type { JobExplanation } from "../src/explain/explanation-schema.ts";
+import { JobExplanationSchema } from "../src/explain/explanation-schema.ts";
 import type { JobEvent, JobEventType } from "../src/job-events.ts";
 import type { Attempt, JobRecord, PublicJob } from "../src/job-record.ts";
 
@@ -143,3 +147,10 @@ export const CHAT: TaskPolicy = {
 export const EXTRACT: TaskPolicy = {
   escalation: { minConfidence: 0.7, onQualityFailure: "top", maxEscalations: 2 },
 };
+
+/** Explains, and checks the answer against the schema the OpenAPI document publishes. */
+export function explain(...args: Parameters<typeof explainJob>): JobExplanation {
+  const explanation = explainJob(...args);
+  expect(JobExplanationSchema.parse(explanation)).toEqual(explanation);
+  return explanation;
+}

@@ -1,19 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { explainJob } from "../src/explain/explain-job.ts";
 import type { ExplainStep, JobExplanation } from "../src/explain/explanation-schema.ts";
-import { JobExplanationSchema } from "../src/explain/explanation-schema.ts";
 import { renderExplanationText } from "../src/explain/explanation-text.ts";
-import { at, attempt, CHAT, chatChecks, event, failedCall, jobRecord, resultOf } from "./explain-fixtures.ts";
+import {
+  at,
+  attempt,
+  CHAT,
+  chatChecks,
+  event,
+  explain,
+  failedCall,
+  jobRecord,
+  resultOf,
+} from "./explain-fixtures.ts";
 
 const kinds = (explanation: JobExplanation) => explanation.steps.map((step) => step.kind);
 const step = <K extends ExplainStep["kind"]>(explanation: JobExplanation, kind: K) =>
   explanation.steps.find((s): s is Extract<ExplainStep, { kind: K }> => s.kind === kind);
-
-function explain(...args: Parameters<typeof explainJob>): JobExplanation {
-  const explanation = explainJob(...args);
-  expect(JobExplanationSchema.parse(explanation)).toEqual(explanation);
-  return explanation;
-}
 
 describe("explainJob: how jobs end", () => {
   it("tells a fatal 400: not retried, not escalated", () => {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explainJob } from "../src/explain/explain-job.ts";
 import type { ExplainStep, JobExplanation } from "../src/explain/explanation-schema.ts";
-import { JobExplanationSchema } from "../src/explain/explanation-schema.ts";
 import {
   at,
   attempt,
@@ -9,6 +7,7 @@ import {
   chatChecks,
   EXTRACT,
   event,
+  explain,
   extractChecks,
   failedCall,
   jobRecord,
@@ -18,13 +17,6 @@ import {
 const kinds = (explanation: JobExplanation) => explanation.steps.map((step) => step.kind);
 const step = <K extends ExplainStep["kind"]>(explanation: JobExplanation, kind: K, nth = 0) =>
   explanation.steps.filter((s): s is Extract<ExplainStep, { kind: K }> => s.kind === kind)[nth];
-
-/** Explains, and checks the answer against the schema the OpenAPI document publishes. */
-function explain(...args: Parameters<typeof explainJob>): JobExplanation {
-  const explanation = explainJob(...args);
-  expect(JobExplanationSchema.parse(explanation)).toEqual(explanation);
-  return explanation;
-}
 
 describe("explainJob", () => {
   it("tells a plain success: the task's default tier, checks, confidence over the threshold, cost", () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { explainJob } from "../src/explain/explain-job.ts";
-import type { ExplainStep, JobExplanation } from "../src/explain/explanation-schema.ts";
-import { JobExplanationSchema } from "../src/explain/explanation-schema.ts";
+import type { JobExplanation } from "../src/explain/explanation-schema.ts";
 import { partIdsOf } from "../src/explain/map-reduce-parts.ts";
-import { at, attempt, failedCall, resultOf } from "./explain-fixtures.ts";
+import { at, attempt, explain, failedCall, resultOf } from "./explain-fixtures.ts";
 import {
+  all,
   JOB_ID,
   mapReduceJob,
   merged,
@@ -18,14 +17,6 @@ const kinds = (explanation: JobExplanation) =>
   explanation.steps.map((step) =>
     "part" in step && step.part ? `${step.kind}@${step.part.index}` : step.kind,
   );
-const all = <K extends ExplainStep["kind"]>(explanation: JobExplanation, kind: K) =>
-  explanation.steps.filter((s): s is Extract<ExplainStep, { kind: K }> => s.kind === kind);
-
-function explain(...args: Parameters<typeof explainJob>): JobExplanation {
-  const explanation = explainJob(...args);
-  expect(JobExplanationSchema.parse(explanation)).toEqual(explanation);
-  return explanation;
-}
 
 const BAD_REQUEST = "openai: 400 Simulated invalid request. (llmr simulator)";
 

@@ -1,4 +1,5 @@
 import type { TaskPolicy } from "../src/explain/explain-attempt.ts";
+import type { ExplainStep, JobExplanation } from "../src/explain/explanation-schema.ts";
 import type { StoredPart } from "../src/explain/map-reduce-parts.ts";
 import type { JobEvent } from "../src/job-events.ts";
 import type { Attempt, ChunkLabel, Escalation, JobRecord, PublicJob } from "../src/job-record.ts";
@@ -105,3 +106,7 @@ export function mapReduceJob(job: Partial<PublicJob>, state: JobRecord["map_redu
     map_reduce: state,
   };
 }
+
+/** Every step of one kind, in order. */
+export const all = <K extends ExplainStep["kind"]>(explanation: JobExplanation, kind: K) =>
+  explanation.steps.filter((s): s is Extract<ExplainStep, { kind: K }> => s.kind === kind);
